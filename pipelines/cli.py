@@ -1,0 +1,242 @@
+"""`cci`: the command line for what users of the warehouse do.
+
+    cci run [--data-dir DIR]         build everything: ingest, dbt, checks, publish, dashboards, exports
+    cci sql "SELECT …"               read-only SQL on the published marts
+    cci demo-data [--data-dir DIR]   write the synthetic demo raw files
+    cci init-secret                  create the HMAC secret for pseudonymous keys (outside the repository)
+    cci prepare                      parse the dbt project (the manifest Dagster loads)
+    cci docs [--serve]               build (and serve) the dbt documentation: the data dictionary
+
+Every command exits non-zero with a one-line reason when it fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from pipelines import settings
+
+
+class CliError(Exception):
+    """A failure the user can act on: printed as one line, exit status 1."""
+
+
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help=f"data directory (default: ${settings.DATA_DIR_ENV} or ./data)",
+    )
+
+
+def _configure(args: argparse.Namespace) -> Path:
+    data = getattr(args, "data_dir", None)
+    if data is None and not os.environ.get(settings.DATA_DIR_ENV):
+        data = Path.cwd() / "data"
+    if data is not None:
+        os.environ.pop(settings.WAREHOUSE_DB_ENV, None)
+    settings.export_environment(data)
+    return settings.data_dir()
+
+
+def _dbt(args: list[str]) -> None:
+    from dagster_dbt import DbtCliResource
+
+    from pipelines.dbt_project import cci_dbt_project
+
+    DbtCliResource(project_dir=cci_dbt_project).cli(args, raise_on_error=True).wait()
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    _configure(args)
+    from pipelines.dbt_project import cci_dbt_project
+
+    cci_dbt_project.preparer.prepare(cci_dbt_project)
+    print(f"dbt manifest ready: {cci_dbt_project.manifest_path}")
+    return 0
+
+
+def _ensure_manifest() -> None:
+    from pipelines.dbt_project import cci_dbt_project
+
+    if not cci_dbt_project.manifest_path.exists():
+        cci_dbt_project.preparer.prepare(cci_dbt_project)
+
+
+def cmd_init_secret(args: argparse.Namespace) -> int:
+    from pipelines import privacy
+
+    path = settings.secret_file()
+    existed = path.exists()
+    privacy.create_secret(path)
+    print(f"HMAC secret {'already present' if existed else 'created'}: {path}")
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    data = _configure(args)
+    from pipelines.demo.generator import generate_demo_data
+
+    summary = generate_demo_data(data, seed=args.seed, overwrite=args.overwrite)
+    print(f"Synthetic demo data in {data / 'raw'} (ground truth: {data / 'ground_truth'})")
+    print(summary)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    data = _configure(args)
+    if not settings.raw_dir().is_dir():
+        raise CliError(f"No raw data at {settings.raw_dir()}: add files (see data/raw/README.md) or run `cci demo-data`")
+    settings.warehouse_db().parent.mkdir(parents=True, exist_ok=True)
+    _ensure_manifest()
+
+    import dagster as dg
+
+    from pipelines.definitions import defs
+
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    job = defs.resolve_job_def("warehouse_refresh")
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    failed_checks = [
+        evaluation
+        for event in result.all_events
+        if event.event_type_value == "ASSET_CHECK_EVALUATION"
+        and not (evaluation := event.event_specific_data.asset_check_evaluation).passed
+    ]
+    for evaluation in failed_checks:
+        print(f"check failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}", file=sys.stderr)
+    if not result.success:
+        failed_steps = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+        raise CliError(
+            f"build failed (steps: {', '.join(failed_steps) or 'none'}; "
+            f"checks: {len(failed_checks)} failed); the previously published marts are unchanged"
+        )
+    print_summary(data)
+    return 0
+
+
+def print_summary(data: Path) -> None:
+    from pipelines import publish
+
+    marts = publish.read_published(["dim_projects", "fct_indicator_values", "build_metadata"])
+    info = marts["build_metadata"].row(0, named=True)
+    indicators = marts["fct_indicator_values"]
+    banner = "  [SYNTHETIC DEMO DATA]" if info["is_synthetic"] else ""
+    print(f"\nBuild {info['build_id']}{banner}")
+    for project in marts["dim_projects"].iter_rows(named=True):
+        ptd = indicators.filter(
+            (indicators["project_id"] == project["project_id"])
+            & (indicators["period_type"] == "project_to_date")
+            & (indicators["disaggregation"] == "total")
+        )
+        values = {row["indicator_code"]: row for row in ptd.iter_rows(named=True)}
+        unique = values.get("unique_participants", {})
+        target = project["participant_target"]
+        status = ""
+        if target:
+            status = "target reached" if unique.get("value", 0) >= target else "below target"
+        print(f"  {project['project_id']} {project['project_name']} ({project['start_date']} – {project['end_date']})")
+        print(
+            f"    unique participants {int(unique.get('value', 0))} / target {target} "
+            f"({unique.get('achievement_pct')} %, {status})"
+        )
+        for code in ("participations", "events_held", "organisations_participating", "cross_border_participations"):
+            if code in values:
+                print(f"    {values[code]['indicator_name'].lower()}: {int(values[code]['value'])}")
+    release = publish.current_release()
+    print(f"\nMarts:      {settings.published_dir()} -> {release.name} (marts.duckdb + Parquet)")
+    print(f"Dashboards: {settings.dashboards_dir()}")
+    print(f"Exports:    {settings.exports_dir()}")
+    print('Query:      cci sql "select * from fct_indicator_values where period_type = \'project_to_date\'"')
+
+
+def cmd_sql(args: argparse.Namespace) -> int:
+    _configure(args)
+    import duckdb
+
+    from pipelines import publish
+
+    database = publish.current_release() / "marts.duckdb"
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        relation = con.sql(args.query)
+    except duckdb.Error as error:
+        raise CliError(f"SQL error: {error}") from error
+    if relation is None:
+        return 0
+    frame = relation.pl()
+    if args.format == "csv":
+        sys.stdout.write(frame.write_csv())
+    elif args.format == "json":
+        sys.stdout.write(frame.write_json() + "\n")
+    else:
+        import polars as pl
+
+        with pl.Config(tbl_rows=args.max_rows, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200,
+                       tbl_hide_dataframe_shape=False):
+            print(frame)
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    _configure(args)
+    _ensure_manifest()
+    _dbt(["docs", "generate"])
+    if args.serve:
+        _dbt(["docs", "serve", "--host", "127.0.0.1", "--port", str(args.port)])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cci", description="Impact warehouse for CCI cooperation programmes.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="build the whole warehouse (ingest → dbt → checks → publish → outputs)")
+    _add_data_dir(run)
+    run.set_defaults(handler=cmd_run)
+
+    sql = commands.add_parser("sql", help="read-only SQL on the published marts")
+    sql.add_argument("query")
+    sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    sql.add_argument("--max-rows", type=int, default=50)
+    _add_data_dir(sql)
+    sql.set_defaults(handler=cmd_sql)
+
+    demo = commands.add_parser("demo-data", help="write the synthetic demo raw files (if absent)")
+    demo.add_argument("--seed", type=int, default=2016)
+    demo.add_argument("--overwrite", action="store_true", help="regenerate even if demo files exist")
+    _add_data_dir(demo)
+    demo.set_defaults(handler=cmd_demo_data)
+
+    secret = commands.add_parser("init-secret", help="create the HMAC secret if missing")
+    secret.set_defaults(handler=cmd_init_secret)
+
+    prepare = commands.add_parser("prepare", help="parse the dbt project into target/manifest.json")
+    prepare.set_defaults(handler=cmd_prepare)
+
+    docs = commands.add_parser("docs", help="build the dbt docs (data dictionary)")
+    docs.add_argument("--serve", action="store_true")
+    docs.add_argument("--port", type=int, default=8080)
+    _add_data_dir(docs)
+    docs.set_defaults(handler=cmd_docs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CliError as error:
+        print(f"cci {args.command}: {error}", file=sys.stderr)
+        return 1
+    except FileNotFoundError as error:
+        print(f"cci {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
