@@ -91,6 +91,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     data = _configure(args)
     if not settings.raw_dir().is_dir():
         raise CliError(f"No raw data at {settings.raw_dir()}: add files (see data/raw/README.md) or run `cci demo-data`")
+    if not settings.secret_file().exists():
+        raise CliError(f"no HMAC secret at {settings.secret_file()}: create one with `cci init-secret`")
     settings.warehouse_db().parent.mkdir(parents=True, exist_ok=True)
     _ensure_manifest()
 
@@ -100,12 +102,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     job = defs.resolve_job_def("warehouse_refresh")
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    log_level = "DEBUG" if args.verbose else "WARNING"
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+    )
     failed_checks = [
-        evaluation
+        event.event_specific_data
         for event in result.all_events
-        if event.event_type_value == "ASSET_CHECK_EVALUATION"
-        and not (evaluation := event.event_specific_data.asset_check_evaluation).passed
+        if event.event_type_value == "ASSET_CHECK_EVALUATION" and not event.event_specific_data.passed
     ]
     for evaluation in failed_checks:
         print(f"check failed: {evaluation.asset_key.to_user_string()} {evaluation.check_name}", file=sys.stderr)
@@ -196,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="build the whole warehouse (ingest → dbt → checks → publish → outputs)")
+    run.add_argument("--verbose", action="store_true", help="print every Dagster event")
     _add_data_dir(run)
     run.set_defaults(handler=cmd_run)
 

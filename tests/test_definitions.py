@@ -28,12 +28,12 @@ def test_every_asset_has_a_group_and_a_description(definitions):
 def test_graph_runs_from_raw_files_to_published_outputs(definitions):
     graph = definitions.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    for expected in ("raw/registrations", "raw/person_identities", "fct_indicator_values",
+    for expected in ("raw/registrations", "raw/person_identities", "marts/fct_indicator_values",
                      "published_marts", "overview_dashboard", "indicator_exports"):
         assert expected in keys
     # Publishing waits for every mart; dashboards and exports read only the published copy.
     upstream_of_publish = {k.to_user_string() for k in graph.get(dg.AssetKey("published_marts")).parent_keys}
-    assert {"fct_participations", "fct_indicator_values", "dim_persons"} <= upstream_of_publish
+    assert {"marts/fct_participations", "marts/fct_indicator_values", "marts/dim_persons"} <= upstream_of_publish
     assert {k.to_user_string() for k in graph.get(dg.AssetKey("overview_dashboard")).parent_keys} == {"published_marts"}
 
 
@@ -41,9 +41,9 @@ def test_marts_have_blocking_quality_checks(definitions):
     graph = definitions.resolve_asset_graph()
     check_keys = graph.asset_check_keys
     gx_checks = {k.asset_key.to_user_string() for k in check_keys if k.name.startswith("gx_")}
-    assert {"fct_participations", "fct_indicator_values", "dim_persons", "dim_events"} <= gx_checks
+    assert {"marts/fct_participations", "marts/fct_indicator_values", "marts/dim_persons", "marts/dim_events"} <= gx_checks
     # dbt tests surface as asset checks too
-    assert any(k.asset_key == dg.AssetKey("stg_registrations__files") for k in check_keys)
+    assert any(k.asset_key == dg.AssetKey(["staging", "stg_registrations__files"]) for k in check_keys)
     blocking = {k.name for k in check_keys if graph.get_check_spec(k).blocking}
     assert "gx_fct_indicator_values" in blocking and "rows_reconcile_per_file" in blocking
 

@@ -3,9 +3,9 @@
 A failing blocking check stops the run before publishing, so researchers keep the last good marts.
 """
 
-from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -16,13 +16,14 @@ from dagster_duckdb import DuckDBResource
 from pipelines.defs.resources import WAREHOUSE_POOL
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
+os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation
 
 KEY_PATTERN = r"^[0-9a-f]{16}$"
 # Personal data must never reach a mart: no string value may look like an email or a phone number.
 EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}"
 PHONE_PATTERN = r"^\+?[\d\s\-()]{9,}$"
 TARGET_GROUPS = ["cci_business", "support_organisation", "education", "other_sector", "unknown"]
-PERIOD_TYPES = ["month", "quarter", "year", "project_to_date"]
+PERIOD_TYPES = ["month", "quarter", "year", "cumulative", "project_to_date"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def validate_frame(name: str, frame: pd.DataFrame, expectations: list) -> tuple[
 
 def _make_mart_check(suite: MartSuite) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=dg.AssetKey([suite.mart]),
+        asset=dg.AssetKey(["marts", suite.mart]),
         name=f"gx_{suite.mart}",
         blocking=True,
         pool=WAREHOUSE_POOL,
@@ -121,7 +122,7 @@ def _make_mart_check(suite: MartSuite) -> dg.AssetChecksDefinition:
     )
     def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
-            frame = con.execute(f"select * from marts.{suite.mart}").pl().to_pandas()
+            frame = con.sql(f"select * from marts.{suite.mart}").pl().to_pandas()
         expectations = list(suite.expectations) + no_personal_data_expectations(frame)
         success, failures = validate_frame(suite.mart, frame, expectations)
         return dg.AssetCheckResult(
@@ -145,7 +146,7 @@ mart_checks = [_make_mart_check(suite) for suite in mart_suites()]
 )
 def rows_reconcile_per_file(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:
-        mismatched = con.execute(
+        mismatched = con.sql(
             """
             with staged as (select _source_file, count(*) as n from raw.registrations group by 1),
                  quarantined as (select _source_file, count(*) as n from raw.registration_quarantine group by 1)
@@ -170,7 +171,7 @@ def rows_reconcile_per_file(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 )
 def every_file_loaded(duckdb: DuckDBResource) -> dg.AssetCheckResult:
     with duckdb.get_connection() as con:
-        failed = con.execute(
+        failed = con.sql(
             "select _source_file, error from raw.registration_files where status = 'failed'"
         ).pl()
     return dg.AssetCheckResult(

@@ -4,7 +4,6 @@ Raw files are only read, never modified. Every table is rebuilt from the files o
 so re-ingesting the same files changes nothing.
 """
 
-from __future__ import annotations
 
 import json
 from pathlib import Path

@@ -1,6 +1,5 @@
 """The publish step: after every blocking check has passed, copy the marts for readers."""
 
-from __future__ import annotations
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -9,7 +8,7 @@ from pipelines import publish, settings
 from pipelines.defs.resources import WAREHOUSE_POOL
 
 MART_KEYS = [
-    dg.AssetKey(name)
+    dg.AssetKey(["marts", name])
     for name in (
         "dim_projects",
         "dim_events",

@@ -1,6 +1,5 @@
 """Outputs drawn from the published marts: the offline dashboard and the funder indicator exports."""
 
-from __future__ import annotations
 
 from datetime import date
 

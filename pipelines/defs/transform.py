@@ -1,6 +1,5 @@
 """dbt models (staging → intermediate → marts) as Dagster assets; dbt tests surface as asset checks."""
 
-from __future__ import annotations
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets

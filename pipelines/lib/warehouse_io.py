@@ -37,7 +37,7 @@ def replace_table(con: duckdb.DuckDBPyConnection, qualified_name: str, frame: pl
 
 
 def read_table(con: duckdb.DuckDBPyConnection, qualified_name: str) -> pl.DataFrame:
-    return con.execute(f"select * from {qualified_name}").pl()
+    return con.sql(f"select * from {qualified_name}").pl()
 
 
 def with_lineage(frame: pl.DataFrame, *, source_file: str, file_hash: str, first_data_row: int = 2) -> pl.DataFrame:

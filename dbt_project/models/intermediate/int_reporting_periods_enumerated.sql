@@ -1,4 +1,6 @@
--- Every reporting period of every project: months, quarters, calendar years and project-to-date.
+-- Every reporting period of every project: months, quarters, calendar years, project-to-date,
+-- and the cumulative periods 'from the project start to the end of month M' that a monthly
+-- report shows as its running total.
 with projects as (
     select project_id, start_date, end_date from {{ ref('stg_programme__projects') }}
 ),
@@ -40,6 +42,16 @@ year_periods as (
     from months
 ),
 
+cumulative_periods as (
+    select
+        project_id,
+        'cumulative'                                as period_type,
+        {{ format_month('month_start') }}           as period_id,
+        project_start                               as period_start,
+        {{ month_end('month_start') }}              as period_end
+    from months
+),
+
 project_to_date as (
     select project_id, 'project_to_date' as period_type, 'PTD' as period_id,
            start_date as period_start, end_date as period_end
@@ -49,4 +61,5 @@ project_to_date as (
 select * from month_periods
 union all select * from quarter_periods
 union all select * from year_periods
+union all select * from cumulative_periods
 union all select * from project_to_date

@@ -82,10 +82,22 @@ long_values as (
 ),
 
 targets as (
-    -- Issue-2 scope: the project's participant target applies to unique participants, project to date.
-    select project_id, 'unique_participants' as indicator_code, 'project_to_date' as period_type,
-           cast(participant_target as double) as target
-    from {{ ref('stg_programme__projects') }}
+    -- The project's participant target applies to unique participants over the whole project;
+    -- each cumulative period's target is the linear trajectory towards it.
+    select
+        projects.project_id,
+        'unique_participants' as indicator_code,
+        periods.period_type,
+        periods.period_id,
+        case
+            when periods.period_type = 'project_to_date' then cast(projects.participant_target as double)
+            else round(projects.participant_target
+                       * ({{ months_between('projects.start_date', 'periods.period_end') }} + 1)
+                       / ({{ months_between('projects.start_date', 'projects.end_date') }} + 1), 1)
+        end as target
+    from {{ ref('stg_programme__projects') }} as projects
+    inner join periods on periods.project_id = projects.project_id
+    where periods.period_type in ('project_to_date', 'cumulative')
 )
 
 select
@@ -105,8 +117,13 @@ select
          then round(100.0 * long_values.value / targets.target, 1) end as achievement_pct,
     (catalogue.counts_people and long_values.value > 0 and long_values.value < 5) as is_small_cell
 from long_values
-inner join catalogue on catalogue.indicator_code = long_values.indicator_code
+inner join catalogue
+    on catalogue.indicator_code = long_values.indicator_code
+    -- only the disaggregations the catalogue allows for the indicator
+    and (long_values.disaggregation = 'total'
+         or ',' || coalesce(catalogue.disaggregations, '') || ',' like '%,' || long_values.disaggregation || ',%')
 left join targets
     on targets.project_id = long_values.project_id
     and targets.indicator_code = long_values.indicator_code
     and targets.period_type = long_values.period_type
+    and targets.period_id = long_values.period_id
