@@ -161,11 +161,12 @@ def _achievement(value: float | None, target: float | None, pct: float | None) -
 
 
 def headline_indicators(indicators: pl.DataFrame, project_id: str) -> go.Figure:
-    """Project-to-date total of each indicator against its target, one bullet gauge per indicator.
+    """Project-to-date total of each indicator as a bar, with its target as a marker.
 
     Reads from ``fct_indicator_values``: project_id, indicator_code, indicator_name, unit,
     period_type, period_end, disaggregation, value, target, achievement_pct, is_small_cell.
-    Indicators without a target show the number only; suppressed ones show "<5" as text.
+    A suppressed people count gets no bar: it is listed as "<5" in a note, without its
+    achievement (which would give the count back).
     """
     title = "Indicators, project to date"
     rows = latest_project_to_date(indicators, project_id)
@@ -175,75 +176,52 @@ def headline_indicators(indicators: pl.DataFrame, project_id: str) -> go.Figure:
         return _empty_figure(title, "No project-to-date indicator values yet")
 
     records = sorted(rows.to_dicts(), key=lambda r: _indicator_sort_key(str(r["indicator_code"])))
-    n = len(records)
-    fig = go.Figure()
-    annotations: list[dict] = []
-    gap = 0.06 if n > 1 else 0.0
-    band = (1.0 - gap * (n - 1)) / n
-    any_suppressed = False
-    for i, rec in enumerate(records):
-        top = 1.0 - i * (band + gap)
-        domain_y = [max(top - band, 0.0), min(top, 1.0)]
+    names, values, texts, codes = [], [], [], []
+    target_names, target_values = [], []
+    suppressed_names = []
+    for rec in records:
         name = rec.get("indicator_name") or theme.label("indicator", rec["indicator_code"])
-        unit = rec.get("unit")
-        value = rec.get("value")
-        target = rec.get("target")
-        suppressed = is_suppressed(value, rec.get("is_small_cell"), person_count=is_person_unit(unit))
-        if suppressed or value is None:
-            any_suppressed = any_suppressed or suppressed
-            annotations.append({
-                "text": f"<b>{name}</b>: {format_count(value, suppressed=suppressed)}"
-                        + (f" (target {format_count(target)})" if target else ""),
-                "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
-                "y": (domain_y[0] + domain_y[1]) / 2, "xanchor": "left", "font": {"size": 14},
-            })
+        value, target, unit = rec.get("value"), rec.get("target"), rec.get("unit")
+        if value is None or is_suppressed(value, rec.get("is_small_cell"), person_count=is_person_unit(unit)):
+            suppressed_names.append(name)
             continue
         value = float(value)
         pct = _achievement(value, target, rec.get("achievement_pct"))
-        subtitle = (
-            f"{pct:.0f}% of target {format_count(target)}" if target and pct is not None
-            else "no target set"
-        )
-        unit_text = f" {unit}" if unit else ""
-        trace_title = {
-            "text": f"<b>{name}</b><br><span style='font-size:0.8em;color:#555'>{subtitle}</span>",
-            "font": {"size": 13},
-        }
-        if target:
-            upper = max(float(target), value) * 1.1
-            fig.add_trace(go.Indicator(
-                mode="number+gauge",
-                value=value,
-                number={"suffix": unit_text, "valueformat": ",.0f" if value.is_integer() else ",.1f"},
-                title=trace_title,
-                domain={"x": [0.32, 1.0], "y": domain_y},
-                gauge={
-                    "shape": "bullet",
-                    "axis": {"range": [0, upper]},
-                    "bar": {"color": theme.ACTUAL_COLOR, "thickness": 0.6},
-                    "bgcolor": "#F2F2F2",
-                    "threshold": {"value": float(target), "thickness": 0.9,
-                                  "line": {"color": theme.TARGET_COLOR, "width": 3}},
-                },
-                name=str(rec["indicator_code"]),
-            ))
-        else:
-            fig.add_trace(go.Indicator(
-                mode="number",
-                value=value,
-                number={"suffix": unit_text, "valueformat": ",.0f" if value.is_integer() else ",.1f"},
-                title=trace_title,
-                domain={"x": [0.32, 1.0], "y": domain_y},
-                name=str(rec["indicator_code"]),
-            ))
-    if any_suppressed:
-        annotations.append(_note(theme.SUPPRESSED_NOTE, y=-0.02))
-    annotations.append(_note(
-        "Bar: value to date; vertical line: target.", y=-0.02 if not any_suppressed else -0.1))
+        text = f"{format_count(value)} {unit or ''}".strip()
+        if target and pct is not None:
+            text += f" ({pct:.0f}% of target {format_count(target)})"
+            target_names.append(name)
+            target_values.append(float(target))
+        names.append(name)
+        values.append(value)
+        texts.append(text)
+        codes.append(str(rec["indicator_code"]))
+
+    fig = go.Figure()
+    # Plotly draws horizontal bars bottom-up: reverse so the first indicator is on top.
+    fig.add_trace(go.Bar(
+        y=names[::-1], x=values[::-1], orientation="h", name="Value to date",
+        text=texts[::-1], textposition="auto", customdata=codes[::-1],
+        marker={"color": theme.ACTUAL_COLOR},
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    if target_values:
+        fig.add_trace(go.Scatter(
+            y=target_names, x=target_values, mode="markers", name="Target",
+            marker={"symbol": "line-ns", "size": 28, "line": {"width": 4, "color": theme.TARGET_COLOR}},
+            hovertemplate="Target: %{x:,.0f}<extra></extra>",
+        ))
+    annotations = []
+    if suppressed_names:
+        annotations.append(_note(
+            "Fewer than 5 (suppressed): " + ", ".join(f"{n}: <5" for n in suppressed_names), y=-0.25))
     fig.update_layout(**theme.base_layout(
         title={"text": title},
-        height=max(220, 110 * n + 80),
-        margin={"l": 30, "r": 40, "t": 60, "b": 50},
+        height=max(240, 48 * len(names) + 120),
+        margin={"l": 20, "r": 20, "t": 60, "b": 60},
+        xaxis={"title": {"text": "Value to date (bar) and target (line)"}, "rangemode": "tozero"},
+        yaxis={"automargin": True},
+        showlegend=False,
         annotations=annotations,
     ))
     return fig

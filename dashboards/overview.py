@@ -51,7 +51,7 @@ section.project h2 { margin: 16px 0 2px; }
 .status-on_track .value, .status-target_reached .value { color: var(--green); }
 .status-behind .value, .status-target_not_reached .value { color: var(--vermillion); }
 .charts { display:grid; grid-template-columns: repeat(auto-fit, minmax(520px, 1fr)); gap: 8px 16px; }
-.chart { min-height: 260px; }
+.chart { min-height: 260px; min-width: 0; overflow: hidden; }  /* grid items must be allowed to shrink below a plot's width */
 .note { color: var(--grey); font-size: .85rem; }
 footer { color: var(--grey); font-size: .85rem; padding-bottom: 32px; }
 """
@@ -308,6 +308,10 @@ def render_overview_html(
         f'<p class="meta">{source}</p></header>\n'
         f"<main>{sections}</main>\n"
         f'<footer><p>{source}</p></footer>\n'
+        # Plots drawn before the grid settles keep their first width: fit them once laid out.
+        "<script>window.addEventListener('load', function () {"
+        " document.querySelectorAll('.js-plotly-plot').forEach(function (el) { Plotly.Plots.resize(el); });"
+        " });</script>\n"
         "</body>\n</html>\n"
     )
 

@@ -119,25 +119,23 @@ def _shows_number(fig: go.Figure, number: int) -> bool:
 # --- headline ---------------------------------------------------------------------------------
 
 
-def test_headline_indicators_one_bullet_per_indicator_latest_snapshot():
+def test_headline_indicators_one_bar_per_indicator_with_target_marker():
     fig = figures.headline_indicators(indicators_fixture(), "JC")
-    assert [t.type for t in fig.data] == ["indicator", "indicator", "indicator"]
-    # fixed order: unique participants, participations, events
-    assert [t.name for t in fig.data] == ["unique_participants", "participations", "events_held"]
-    assert [t.value for t in fig.data] == [212.0, 340.0, 12.0]
-    up = fig.data[0]
-    assert up.gauge.shape == "bullet"
-    assert up.gauge.threshold.value == 200.0
-    assert "106% of target 200" in up.title.text
-    # no target: number only
-    assert fig.data[1].mode == "number"
-    assert "no target set" in fig.data[1].title.text
+    bars, targets = fig.data
+    assert (bars.type, targets.type) == ("bar", "scatter")
+    # fixed order top to bottom (bars are listed bottom-up): unique participants, participations, events
+    assert list(bars.customdata)[::-1] == ["unique_participants", "participations", "events_held"]
+    assert list(bars.x)[::-1] == [212.0, 340.0, 12.0]
+    # only unique participants has a target, drawn at 200 on its row
+    assert list(targets.x) == [200.0]
+    assert list(targets.y) == [list(bars.y)[-1]]
+    assert "106% of target 200" in list(bars.text)[-1]
 
 
 def test_headline_indicators_computes_achievement_when_missing():
     frame = pl.DataFrame([_row("unique_participants", "total", "total", 50, target=200)])
     fig = figures.headline_indicators(frame, "JC")
-    assert "25% of target 200" in fig.data[0].title.text
+    assert "25% of target 200" in fig.data[0].text[0]
 
 
 def test_headline_indicators_suppresses_small_people_total_but_not_events():
@@ -146,10 +144,11 @@ def test_headline_indicators_suppresses_small_people_total_but_not_events():
         _row("events_held", "total", "total", 2, unit="events"),
     ])
     fig = figures.headline_indicators(frame, "JC")
-    assert [(t.name, t.value) for t in fig.data] == [("events_held", 2.0)]
+    assert list(fig.data[0].customdata) == ["events_held"] and list(fig.data[0].x) == [2.0]
+    assert len(fig.data) == 1  # no target marker: the suppressed indicator is not drawn
     assert not _shows_number(fig, 3)
     texts = " ".join(a.text for a in fig.layout.annotations)
-    assert "Participants (unique persons)</b>: <5" in texts
+    assert "Participants (unique persons): <5" in texts
     assert "1.5" not in texts  # the achievement % would give the count back
 
 
