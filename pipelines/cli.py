@@ -7,40 +7,22 @@
     cci prepare                      parse the dbt project (the manifest Dagster loads)
     cci docs [--serve]               build (and serve) the dbt documentation: the data dictionary
 
-Every command exits non-zero with a one-line reason when it fails.
+Domain commands (checking a file, erasure, statistics conversion, …) live in
+`pipelines/commands/`. Every command exits non-zero with a one-line reason when it fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import sys
 from pathlib import Path
 
+import pipelines.commands
 from pipelines import settings
-
-
-class CliError(Exception):
-    """A failure the user can act on: printed as one line, exit status 1."""
-
-
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        default=None,
-        help=f"data directory (default: ${settings.DATA_DIR_ENV} or ./data)",
-    )
-
-
-def _configure(args: argparse.Namespace) -> Path:
-    data = getattr(args, "data_dir", None)
-    if data is None and not os.environ.get(settings.DATA_DIR_ENV):
-        data = Path.cwd() / "data"
-    if data is not None:
-        os.environ.pop(settings.WAREHOUSE_DB_ENV, None)
-    settings.export_environment(data)
-    return settings.data_dir()
+from pipelines.cli_support import CliError, add_data_dir, configure
 
 
 def _dbt(args: list[str]) -> None:
@@ -52,7 +34,7 @@ def _dbt(args: list[str]) -> None:
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
-    _configure(args)
+    configure(args)
     from pipelines.dbt_project import cci_dbt_project
 
     cci_dbt_project.preparer.prepare(cci_dbt_project)
@@ -78,7 +60,7 @@ def cmd_init_secret(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    data = _configure(args)
+    data = configure(args)
     from pipelines.demo.generator import generate_demo_data
 
     summary = generate_demo_data(data, seed=args.seed, overwrite=args.overwrite)
@@ -88,7 +70,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    data = _configure(args)
+    data = configure(args)
     if not settings.raw_dir().is_dir():
         raise CliError(f"No raw data at {settings.raw_dir()}: add files (see data/raw/README.md) or run `cci demo-data`")
     if not settings.secret_file().exists():
@@ -161,7 +143,7 @@ def print_summary(data: Path) -> None:
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
-    _configure(args)
+    configure(args)
     import duckdb
 
     from pipelines import publish
@@ -189,7 +171,7 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    _configure(args)
+    configure(args)
     _ensure_manifest()
     _dbt(["docs", "generate"])
     if args.serve:
@@ -203,20 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="build the whole warehouse (ingest → dbt → checks → publish → outputs)")
     run.add_argument("--verbose", action="store_true", help="print every Dagster event")
-    _add_data_dir(run)
+    add_data_dir(run)
     run.set_defaults(handler=cmd_run)
 
     sql = commands.add_parser("sql", help="read-only SQL on the published marts")
     sql.add_argument("query")
     sql.add_argument("--format", choices=["table", "csv", "json"], default="table")
     sql.add_argument("--max-rows", type=int, default=50)
-    _add_data_dir(sql)
+    add_data_dir(sql)
     sql.set_defaults(handler=cmd_sql)
 
     demo = commands.add_parser("demo-data", help="write the synthetic demo raw files (if absent)")
     demo.add_argument("--seed", type=int, default=2016)
     demo.add_argument("--overwrite", action="store_true", help="regenerate even if demo files exist")
-    _add_data_dir(demo)
+    add_data_dir(demo)
     demo.set_defaults(handler=cmd_demo_data)
 
     secret = commands.add_parser("init-secret", help="create the HMAC secret if missing")
@@ -228,8 +210,11 @@ def build_parser() -> argparse.ArgumentParser:
     docs = commands.add_parser("docs", help="build the dbt docs (data dictionary)")
     docs.add_argument("--serve", action="store_true")
     docs.add_argument("--port", type=int, default=8080)
-    _add_data_dir(docs)
+    add_data_dir(docs)
     docs.set_defaults(handler=cmd_docs)
+
+    for module in pkgutil.iter_modules(pipelines.commands.__path__):
+        importlib.import_module(f"pipelines.commands.{module.name}").register(commands)
     return parser
 
 

@@ -1,12 +1,10 @@
-"""Blocking quality checks: Great Expectations suites on the marts, and the per-file reconciliation.
+"""Blocking quality checks: Great Expectations on every mart, and the per-file reconciliation.
 
 A failing blocking check stops the run before publishing, so researchers keep the last good marts.
 """
 
-
 import logging
 import os
-from dataclasses import dataclass, field
 
 import dagster as dg
 import great_expectations as gx
@@ -14,66 +12,15 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import WAREHOUSE_POOL
+from pipelines.lib.dbt_manifest import mart_names
+from pipelines.quality import MartSuite, all_suites
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
 os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation
 
-KEY_PATTERN = r"^[0-9a-f]{16}$"
 # Personal data must never reach a mart: no string value may look like an email or a phone number.
 EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}"
 PHONE_PATTERN = r"^\+?[\d\s\-()]{9,}$"
-TARGET_GROUPS = ["cci_business", "support_organisation", "education", "other_sector", "unknown"]
-PERIOD_TYPES = ["month", "quarter", "year", "cumulative", "project_to_date"]
-
-
-@dataclass(frozen=True)
-class MartSuite:
-    mart: str
-    expectations: list = field(default_factory=list)
-
-
-def mart_suites() -> list[MartSuite]:
-    E = gx.expectations
-    return [
-        MartSuite("dim_projects", [
-            E.ExpectColumnValuesToNotBeNull(column="project_id"),
-            E.ExpectColumnValuesToBeUnique(column="project_id"),
-            E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="end_date", column_B="start_date", or_equal=True),
-        ]),
-        MartSuite("dim_events", [
-            E.ExpectColumnValuesToBeUnique(column="event_id"),
-            E.ExpectColumnValuesToMatchRegex(column="country_code", regex=r"^[A-Z]{2}$"),
-            E.ExpectColumnValuesToBeInSet(column="event_kind", value_set=["public_event", "joint_action"]),
-            E.ExpectColumnValuesToBeBetween(column="participations", min_value=0),
-        ]),
-        MartSuite("dim_persons", [
-            E.ExpectColumnValuesToBeUnique(column="person_key"),
-            E.ExpectColumnValuesToMatchRegex(column="person_key", regex=KEY_PATTERN),
-            E.ExpectColumnValuesToBeInSet(column="target_group", value_set=TARGET_GROUPS),
-            E.ExpectColumnValuesToBeBetween(column="events_attended", min_value=1),
-        ]),
-        MartSuite("dim_organisations", [
-            E.ExpectColumnValuesToBeUnique(column="organisation_key"),
-            E.ExpectColumnValuesToMatchRegex(column="organisation_key", regex=KEY_PATTERN),
-        ]),
-        MartSuite("fct_participations", [
-            E.ExpectColumnValuesToNotBeNull(column="person_key"),
-            E.ExpectColumnValuesToMatchRegex(column="person_key", regex=KEY_PATTERN),
-            E.ExpectCompoundColumnsToBeUnique(column_list=["person_key", "event_id"]),
-            E.ExpectColumnValuesToBeInSet(column="target_group", value_set=TARGET_GROUPS),
-            E.ExpectColumnValuesToNotBeNull(column="is_cross_border"),
-        ]),
-        MartSuite("fct_indicator_values", [
-            E.ExpectColumnValuesToBeBetween(column="value", min_value=0),
-            E.ExpectColumnValuesToBeInSet(column="period_type", value_set=PERIOD_TYPES),
-            E.ExpectCompoundColumnsToBeUnique(column_list=[
-                "project_id", "indicator_code", "period_type", "period_id", "disaggregation", "disaggregation_value"]),
-        ]),
-        MartSuite("fct_participants_cumulative", [
-            E.ExpectColumnValuesToBeBetween(column="cumulative_unique_participants", min_value=0),
-            E.ExpectCompoundColumnsToBeUnique(column_list=["project_id", "month_end"]),
-        ]),
-    ]
 
 
 def no_personal_data_expectations(frame: pd.DataFrame) -> list:
@@ -112,19 +59,20 @@ def validate_frame(name: str, frame: pd.DataFrame, expectations: list) -> tuple[
     return result.success, failures
 
 
-def _make_mart_check(suite: MartSuite) -> dg.AssetChecksDefinition:
+def _make_mart_check(mart: str, suites: list[MartSuite]) -> dg.AssetChecksDefinition:
     @dg.asset_check(
-        asset=dg.AssetKey(["marts", suite.mart]),
-        name=f"gx_{suite.mart}",
+        asset=dg.AssetKey(["marts", mart]),
+        name=f"gx_{mart}",
         blocking=True,
         pool=WAREHOUSE_POOL,
-        description=f"Great Expectations suite on {suite.mart}, plus a scan for personal data in every text column.",
+        description=f"Great Expectations suite on {mart}, plus a scan for personal data in every text column.",
     )
     def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
-            frame = con.sql(f"select * from marts.{suite.mart}").pl().to_pandas()
-        expectations = list(suite.expectations) + no_personal_data_expectations(frame)
-        success, failures = validate_frame(suite.mart, frame, expectations)
+            frame = con.sql(f"select * from marts.{mart}").pl().to_pandas()
+        expectations = [e for suite in suites for e in suite.expectations()]
+        expectations += no_personal_data_expectations(frame)
+        success, failures = validate_frame(mart, frame, expectations)
         return dg.AssetCheckResult(
             passed=success,
             severity=dg.AssetCheckSeverity.ERROR,
@@ -134,7 +82,10 @@ def _make_mart_check(suite: MartSuite) -> dg.AssetChecksDefinition:
     return _check
 
 
-mart_checks = [_make_mart_check(suite) for suite in mart_suites()]
+_suites = all_suites()
+mart_checks = [
+    _make_mart_check(mart, [suite for suite in _suites if suite.mart == mart]) for mart in mart_names()
+]
 
 
 @dg.asset_check(

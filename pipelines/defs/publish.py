@@ -6,19 +6,10 @@ from dagster_duckdb import DuckDBResource
 
 from pipelines import publish, settings
 from pipelines.defs.resources import WAREHOUSE_POOL
+from pipelines.lib.dbt_manifest import mart_names
 
-MART_KEYS = [
-    dg.AssetKey(["marts", name])
-    for name in (
-        "dim_projects",
-        "dim_events",
-        "dim_persons",
-        "dim_organisations",
-        "fct_participations",
-        "fct_indicator_values",
-        "fct_participants_cumulative",
-    )
-]
+# Publishing waits for every mart (and so for every blocking check on them).
+MART_KEYS = [dg.AssetKey(["marts", name]) for name in mart_names()]
 
 
 @dg.asset(

@@ -47,9 +47,10 @@ Rules, in order of precedence (``match_rule`` / ``evidence.rule``)
 4. ``fuzzy_name+organisation`` — same organisation key (which includes the country) and
    names that pass the *fuzzy name test*: same number of tokens (≥ 2), aligned token by
    token (best of the orderings), at least one token identical, every other token one
-   edit away (two for 11+ letters; a transposition of neighbours counts as one) and at
-   least 5 letters long (4-letter names only by a transposition: Olga/Ogla, but
-   Juha ≠ Jukka), no masculine/feminine pair (Smirnov/Smirnova, Aleksandr/Aleksandra),
+   edit away (a transposition of neighbours counts as one), with the same first letter
+   and at least 5 letters long (4-letter names only by a transposition: Olga/Ogla, but
+   Juha ≠ Jukka; Alina ≠ Galina), no masculine/feminine pair (Smirnov/Smirnova,
+   Aleksandr/Aleksandra),
    no conflicting patronymic (patronymic keys more than 1 edit apart), and Jaro–Winkler
    similarity of the aligned names ≥ ``fuzzy_threshold`` (0.90).
    Two rows with different non-null personal emails (role mailboxes such as ``info@``
@@ -61,6 +62,12 @@ Rules, in order of precedence (``match_rule`` / ``evidence.rule``)
    condition needs one).
 5. ``fuzzy_name+phone`` — the fuzzy name test of rule 4 and the same phone (organisation
    may differ or be missing); block: the phone number.
+
+A cluster never joins two conflicting patronymics: where the links would (through rows
+without a patronymic), the cluster is rebuilt link by link, strongest rule first, and
+the links that would join the conflict are dropped (``stats``:
+``links_rejected_patronymic_conflict``).  In rules 4/5 a name without patronymic next to
+several patronymics of that name (same organisation/phone) takes part in no fuzzy link.
 
 Links are collected per rule with polars joins/group-bys on the blocking keys (rows with
 identical keys are "star"-linked to the smallest row of their group, so a group of k rows
@@ -290,15 +297,15 @@ def _patronymics_conflict(pa: str | None, pb: str | None) -> bool:
 
 def _close_tokens(a: str, b: str) -> bool:
     """Two different name tokens that may be one name: not a masculine/feminine pair, both
-    at least 4 letters, and one edit apart (two for 11+ letters; a transposition of
+    at least 4 letters, the same first letter, and one edit apart (a transposition of
     neighbours is one edit); 4-letter names only by a transposition (Olga/Ogla, but
-    Juha ≠ Jukka, Olga ≠ Olya)."""
-    if _gender_pair(a, b) or min(len(a), len(b)) < 4:
+    Juha ≠ Jukka, Olga ≠ Olya).  Different real names one letter apart (Alina/Galina,
+    Rimkus/Šimkus, Aino/Väinö) mostly differ in the first letter."""
+    if _gender_pair(a, b) or min(len(a), len(b)) < 4 or a[0] != b[0]:
         return False
     if max(len(a), len(b)) < 5:  # short names: only a swap of neighbours (Olga/Ogla)
         return len(a) == len(b) and OSA.distance(a, b) == 1 and Levenshtein.distance(a, b) == 2
-    allowed = 2 if min(len(a), len(b)) >= 11 else 1
-    return OSA.distance(a, b, score_cutoff=allowed + 1) <= allowed
+    return OSA.distance(a, b, score_cutoff=2) <= 1
 
 
 def fuzzy_name_score(
@@ -851,12 +858,22 @@ def _fuzzy_links(
     variants come from blocks: key + first 3 letters of each name token for organisations,
     the phone number itself for phones."""
     base = df.filter(pl.col("_name").is_not_null(), pl.col("_ntok") >= 2, pl.col(key).is_not_null())
-    variants = base.group_by(key, "_name", "_patr", maintain_order=True).agg(
-        pl.col("_i").min().alias("_rep"),
-        pl.col("_i").filter(pl.col("_personal_email").is_null()).min().alias("_rep_noemail"),
-        pl.col("_personal_email").drop_nulls().unique().sort().alias("_emails"),
-        pl.col("_phone").drop_nulls().unique().sort().alias("_phones"),
-    ).with_row_index("_v")
+    variants = (
+        base.group_by(key, "_name", "_patr", maintain_order=True)
+        .agg(
+            pl.col("_i").min().alias("_rep"),
+            pl.col("_i").filter(pl.col("_personal_email").is_null()).min().alias("_rep_noemail"),
+            pl.col("_personal_email").drop_nulls().unique().sort().alias("_emails"),
+            pl.col("_phone").drop_nulls().unique().sort().alias("_phones"),
+        )
+        # A name without patronymic next to two patronymics of that name is ambiguous
+        # (as in rules 2/3): it takes part in no fuzzy link.
+        .filter(
+            pl.col("_patr").is_not_null()
+            | (pl.col("_patr").drop_nulls().n_unique().over(key, "_name") <= 1)
+        )
+        .with_row_index("_v")
+    )
     empty = pl.DataFrame(schema=_EVIDENCE_SCHEMA)
     if variants.height < 2:
         return empty, 0, 0, 0
@@ -910,6 +927,65 @@ def _fuzzy_links(
     return pl.DataFrame(links, schema=_EVIDENCE_SCHEMA, orient="row"), comparisons, rejected_email, largest_block
 
 
+def _patronymic_sets_conflict(a: set[str], b: set[str]) -> bool:
+    return any(_patronymics_conflict(x, y) for x in a for y in b)
+
+
+def _drop_patronymic_conflicts(
+    n: int, links: pl.DataFrame, patronymics: list[str | None]
+) -> tuple[pl.DataFrame, int]:
+    """Keep a cluster from joining two different patronymics through rows without one.
+
+    Clusters whose rows carry conflicting patronymics are rebuilt link by link, strongest
+    rule first (then higher score, then smaller rows), with a union-find that refuses a
+    link joining two groups with conflicting patronymics; those links are dropped (and
+    do not appear in the evidence).  Other clusters are left as they are."""
+    if links.height == 0:
+        return links, 0
+    labels = _components(n, links["_lo"].to_numpy(), links["_hi"].to_numpy())
+    named = pl.DataFrame(
+        {"_label": labels, "_patr": pl.Series(patronymics, dtype=pl.String)}
+    ).drop_nulls().unique()
+    candidates = named.filter(pl.len().over("_label") > 1).group_by("_label").agg("_patr")
+    conflicted = {
+        label
+        for label, values in candidates.iter_rows()
+        if any(_patronymics_conflict(x, y) for x, y in itertools.combinations(values, 2))
+    }
+    if not conflicted:
+        return links, 0
+    in_conflict = np.isin(labels[links["_lo"].to_numpy()], np.fromiter(conflicted, dtype=np.int64))
+    links = links.with_columns(pl.Series("_conflicted", in_conflict))
+    parent: dict[int, int] = {}
+    pats: dict[int, set[str]] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keep: list[bool] = []
+    rejected = 0
+    ordered = links.filter(pl.col("_conflicted")).sort("_rank", pl.col("score").neg(), "_lo", "_hi")
+    for lo, hi in ordered.select("_lo", "_hi").iter_rows():
+        ra, rb = find(lo), find(hi)
+        if ra != rb:
+            pa = pats.setdefault(ra, {patronymics[lo]} - {None})
+            pb = pats.setdefault(rb, {patronymics[hi]} - {None})
+            if _patronymic_sets_conflict(pa, pb):
+                keep.append(False)
+                rejected += 1
+                continue
+            parent[rb] = ra
+            pats[ra] = pa | pb
+        keep.append(True)
+    accepted = ordered.with_columns(pl.Series("_keep", keep)).filter("_keep").drop("_keep")
+    kept = pl.concat([links.filter(~pl.col("_conflicted")), accepted]).drop("_conflicted")
+    return kept.sort("_lo", "_hi"), rejected
+
+
 def resolve_persons(
     rows: pl.DataFrame,
     secret: bytes,
@@ -953,6 +1029,7 @@ def resolve_persons(
         .sort("_lo", "_hi")
     )
 
+    links, rejected_patronymic = _drop_patronymic_conflicts(n, links, df["_patr"].to_list())
     labels = _components(n, links["_lo"].to_numpy(), links["_hi"].to_numpy())
     df = df.with_columns(pl.Series("_label", labels, dtype=pl.Int64))
 
@@ -1027,6 +1104,7 @@ def resolve_persons(
         "largest_fuzzy_block": largest_block,
         "email_pairs_rejected_shared_mailbox": email_rejected,
         "fuzzy_pairs_rejected_different_email": fuzzy_rejected,
+        "patronymic_conflict_links_dropped": rejected_patronymic,
         "links": evidence.height,
         **{f"links_{rule}": int(rule_counts.get(rule, 0)) for rule in RULES},
         "clusters": clusters,

@@ -39,7 +39,8 @@ Two different jobs live here:
   3. digraphs (longest first): shch/shh/sch → š, tch/ch → č, zh → ž, sh → š, kh → h,
      ts/tz/cz → c, ck → k, x → ks, w → v, ph → f, q → k, j → i, y → i.
   4. doubled letters collapse (ii → i, nn → n, ss → s, …); consonant + iu → consonant + u
-     (Liudmila/Ludmila); ie → e and io → e (BGN "ye", popular "yo" for ё/е); then oe → o
+     (Liudmila/Ludmila); ie → e, and io → e after a consonant (BGN "ye", popular "yo"
+     for е/ё: Yelena/Elena, Fyodor/Fedor; but Johansen keeps its "io"); then oe → o
      and ue → u (Danish/German ASCII "Soeren", "Bjoern" for ø/ö, and Zuyev/Зуев); doubled
      letters collapse again.
 
@@ -214,7 +215,8 @@ _DIGRAPHS = {
 _DIGRAPH_RE = re.compile("|".join(sorted(_DIGRAPHS, key=len, reverse=True)))
 _DOUBLE_RE = re.compile(r"(.)\1+")
 _CONSONANT_IU_RE = re.compile(r"([bcdfghklmnprstvzšžč])iu")
-_IE_IO_RE = re.compile(r"i[eo]")
+_IE_RE = re.compile(r"ie")
+_IO_RE = re.compile(r"(?<=[bcdfghklmnprstvzšžč])io")
 _OE_UE_RE = re.compile(r"[ou]e")
 _NON_ALNUM_RE = re.compile(r"[^0-9a-zšžč]+")
 _TOKEN_SPLIT_RE = re.compile(r"[\s\-‐‑–—_.,;:/()\[\]]+")
@@ -232,7 +234,8 @@ def token_key(token: str) -> str:
     key = _DIGRAPH_RE.sub(lambda m: _DIGRAPHS[m.group(0)], latin)
     key = _DOUBLE_RE.sub(r"\1", key)
     key = _CONSONANT_IU_RE.sub(r"\1u", key)
-    key = _IE_IO_RE.sub("e", key)
+    key = _IE_RE.sub("e", key)
+    key = _IO_RE.sub("e", key)
     key = _OE_UE_RE.sub(lambda m: m.group(0)[0], key)
     key = _DOUBLE_RE.sub(r"\1", key)
     return key

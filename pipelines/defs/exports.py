@@ -1,44 +1,13 @@
-"""Outputs drawn from the published marts: the offline dashboard and the funder indicator exports."""
-
+"""Funder indicator exports, drawn from the published marts."""
 
 from datetime import date
 
 import dagster as dg
 import polars as pl
 
-from dashboards.overview import write_overview_html
-from pipelines import publish, settings
+from pipelines import settings
+from pipelines.defs.dashboards import published_marts_with_build_info
 from pipelines.exports.indicator_export import write_indicator_export
-
-
-def _build_info() -> tuple[dict[str, pl.DataFrame], dict]:
-    marts = publish.read_published()
-    info = marts["build_metadata"].row(0, named=True)
-    return marts, info
-
-
-@dg.asset(
-    key="overview_dashboard",
-    deps=["published_marts"],
-    group_name="dashboards",
-    kinds={"plotly", "html"},
-    description=(
-        "Programme overview for project managers (headline indicators against targets, cumulative "
-        "participants against the target line, participants by target group and country), as a "
-        "standalone HTML file that opens offline."
-    ),
-)
-def overview_dashboard() -> dg.MaterializeResult:
-    marts, info = _build_info()
-    output = settings.dashboards_dir() / "overview.html"
-    write_overview_html(
-        marts,
-        output,
-        is_synthetic=bool(info["is_synthetic"]),
-        build_id=info["build_id"],
-        built_at=str(info["built_at"]),
-    )
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(output))})
 
 
 def reporting_months(projects: pl.DataFrame, today: date) -> list[tuple[str, str]]:
@@ -66,7 +35,7 @@ def reporting_months(projects: pl.DataFrame, today: date) -> list[tuple[str, str
     ),
 )
 def indicator_exports() -> dg.MaterializeResult:
-    marts, info = _build_info()
+    marts, info = published_marts_with_build_info()
     written = []
     for project_id, period_id in reporting_months(marts["dim_projects"], date.today()):
         out_dir = settings.exports_dir() / project_id / period_id
