@@ -88,8 +88,9 @@ Keys
   merges two clusters, or splits one); longitudinal marts should keep a key-history table
   or re-key from the raw layer on each full build (this warehouse rebuilds fully).
 * ``organisation_key`` = ``privacy.organisation_key("<country>|<representative>")`` with
-  the lexicographically smallest normalised name of the fuzzy organisation cluster; the
-  same consequence applies.
+  the most frequent normalised name of the organisation cluster in the input (ties: the
+  smallest), so a typo variant does not name the organisation; the same consequence
+  applies (the key changes if another spelling becomes the most frequent).
 
 Limitations: translations ("Северный свет" ↔ "Northern Light"), nicknames (Sasha ↔
 Aleksandr) and a surname change without a shared email or phone are not linked; a person
@@ -576,7 +577,8 @@ def resolve_organisations(
     Clusters are transitive (union-find), so a chain of typos joins one cluster.
 
     Columns: ``organisation``, ``country_code``, ``organisation_norm``,
-    ``organisation_representative`` (smallest normalised name of the cluster),
+    ``organisation_representative`` (the cluster's most frequent normalised name in the
+    input, ties broken by the smallest),
     ``organisation_key`` (HMAC of ``<country>|<representative>``, null without a name),
     ``organisation_rule`` (``exact`` or ``fuzzy``: joined its cluster by a typo match),
     ``organisation_score`` (best fuzzy similarity, 1.0 for exact).  ``secret`` defaults to
@@ -603,8 +605,12 @@ def resolve_organisations(
 def _organisation_table(
     frame: pl.DataFrame, *, secret: bytes | None, threshold: float
 ) -> tuple[pl.DataFrame, int]:
-    """One row per distinct (organisation, country_code) with its norm, cluster and key."""
-    distinct = frame.select("organisation", "country_code").unique(maintain_order=True)
+    """One row per distinct (organisation, country_code) with its norm, cluster and key.
+
+    ``frame`` has one row per occurrence: the counts choose each cluster's representative."""
+    distinct = frame.group_by("organisation", "country_code", maintain_order=True).agg(
+        pl.len().alias("_rows")
+    )
     distinct = distinct.with_columns(
         pl.col("organisation")
         .map_elements(normalise_organisation, return_dtype=pl.String)
@@ -613,8 +619,8 @@ def _organisation_table(
     )
     norms = (
         distinct.filter(pl.col("organisation_norm").is_not_null())
-        .select("_cc", "organisation_norm")
-        .unique()
+        .group_by("_cc", "organisation_norm")
+        .agg(pl.col("_rows").sum())
         .sort("_cc", "organisation_norm")
         .with_columns(
             pl.col("organisation_norm")
@@ -667,8 +673,13 @@ def _organisation_table(
         pl.Series("organisation_score", np.where(fuzzy_member, best_score, 1.0)),
     )
     norms = norms.join(forms.drop("_s"), on=["_cc", "_sorted"], how="left")
+    # Representative: the cluster's most frequent spelling (ties: the smallest).
     norms = norms.with_columns(
-        pl.col("organisation_norm").min().over("_label").alias("organisation_representative")
+        pl.col("organisation_norm")
+        .sort_by([pl.col("_rows"), pl.col("organisation_norm")], descending=[True, False])
+        .first()
+        .over("_label")
+        .alias("organisation_representative")
     )
     reps = norms.select("_cc", "organisation_representative").unique()
     reps = reps.with_columns(
@@ -689,7 +700,7 @@ def _organisation_table(
         ),
         on=["_cc", "organisation_norm"],
         how="left",
-    ).drop("_cc")
+    ).drop("_cc", "_rows")
     return table, comparisons
 
 
@@ -698,11 +709,24 @@ def _organisation_table(
 
 @dataclass
 class IdentityResult:
-    """``assignments``: one row per registration (registration_id, event_id,
-    person_cluster, person_key, organisation_key, match_rule); ``evidence``: one row per
-    accepted link (left_registration_id, right_registration_id, rule, score);
-    ``organisations``: distinct organisation names with norm, representative and key;
-    ``stats``: counts (rows, comparisons, naive_pairs, links per rule, clusters, …)."""
+    """Result of :func:`resolve_persons`.
+
+    ``assignments``: one row per registration — ``registration_id``, ``event_id``,
+    ``person_cluster`` (0…k-1, numbered by each cluster's smallest registration_id; stable
+    within a run), ``person_key`` (HMAC, see the module docstring), ``organisation_key``
+    (of the row's own organisation, null without one), ``match_rule`` (the strongest
+    accepted link touching the row, or ``singleton``).
+    ``evidence``: one row per accepted link — ``left_registration_id``,
+    ``right_registration_id``, ``rule``, ``score`` (1.0 for exact rules, the name
+    similarity for the others); the clusters are exactly the connected components of it.
+    ``organisations``: one row per distinct (organisation, country_code) with its
+    normalised name, representative and key.
+    ``stats``: ``rows``, ``naive_pairs`` (n(n-1)/2), ``comparisons`` (name comparisons
+    made: ``email_comparisons`` inside email groups + ``fuzzy_comparisons`` inside
+    blocks; equal keys are star-linked without comparing), ``organisation_comparisons``,
+    ``largest_fuzzy_block``, the rejections (``email_pairs_rejected_shared_mailbox``,
+    ``fuzzy_pairs_rejected_different_email``, ``patronymic_conflict_links_dropped``),
+    ``links`` and ``links_<rule>``, ``clusters``, ``singletons``, ``organisations``."""
 
     assignments: pl.DataFrame
     evidence: pl.DataFrame
@@ -753,9 +777,7 @@ def _prepare(rows: pl.DataFrame, secret: bytes, org_threshold: float) -> tuple[p
         pl.Series("_patr", [p for _, p in parsed], dtype=pl.String),
     )
     org_frame = df.select("organisation", "country_code")
-    org_table, org_comparisons = _organisation_table(
-        org_frame.unique(), secret=secret, threshold=org_threshold
-    )
+    org_table, org_comparisons = _organisation_table(org_frame, secret=secret, threshold=org_threshold)
     df = (
         df.join(emails, on="email", how="left", nulls_equal=True)
         .join(phones, on=["phone", "country_code"], how="left", nulls_equal=True)

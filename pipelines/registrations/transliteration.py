@@ -46,9 +46,10 @@ Two different jobs live here:
 
 Known gaps, kept on purpose: GOST 7.79 B writes х as "x", which the key reads as "ks"
 (Xaritonov ≠ Kharitonov); ISO 9 ž/č/š read as Baltic z/c/s, so ISO 9 "Žukov" and
-"Zhukov" differ by one letter (fuzzy rules can still meet them); translations and nicknames (Alexander ↔ Sasha, Michael ↔
-Mikhail, Северный свет ↔ Northern Light) are out of reach; French/German renderings
-(Tchaikovski, Schtschukin) only partly fold.
+"Zhukov" differ by one letter (the fuzzy rules can still meet them); a word-initial ё
+written "Yo" (Yolkin) does not meet ICAO "Elkin"; translations and nicknames
+(Alexander ↔ Sasha, Michael ↔ Mikhail, Северный свет ↔ Northern Light) are out of reach;
+French/German renderings (Tchaikovski, Schtschukin) only partly fold.
 """
 
 from __future__ import annotations
