@@ -34,3 +34,12 @@ def hmac_secret(tmp_path, monkeypatch) -> Path:
     path = privacy.create_secret(tmp_path / "secret.key")
     monkeypatch.setenv(settings.SECRET_FILE_ENV, str(path))
     return path
+
+
+@pytest.fixture
+def restore_environment():
+    """`cci` commands point os.environ at their data directory; put it back after the test."""
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)

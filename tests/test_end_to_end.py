@@ -223,3 +223,22 @@ def test_failed_run_leaves_previous_release_published(built, tmp_path):
     assert not result.success
     assert os.readlink(data_dir / "marts" / "current") == before
     assert {p.name: p.read_bytes() for p in (data_dir / "marts" / "current").iterdir()} == snapshot
+
+
+def test_cci_sql_answers_from_the_published_marts(built, capsys, monkeypatch, restore_environment):
+    from pipelines import cli
+
+    monkeypatch.setenv(settings.SECRET_FILE_ENV, built["environment"][settings.SECRET_FILE_ENV])
+    query = (
+        "select project_id, value, target from fct_indicator_values where indicator_code = 'unique_participants' "
+        "and period_type = 'project_to_date' and disaggregation = 'total' order by project_id"
+    )
+    assert cli.main(["sql", query, "--format", "csv", "--data-dir", str(built["data_dir"])]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "project_id,value,target"
+    truth = built["truth"]["projects"]
+    expected = [f"{p},{float(truth[p]['unique_participants'])},{float(truth[p]['participant_target'])}" for p in sorted(truth)]
+    assert lines[1:] == expected
+    # a mistyped query fails with one line, naming the problem
+    assert cli.main(["sql", "select * from no_such_mart", "--data-dir", str(built["data_dir"])]) == 1
+    assert "no_such_mart" in capsys.readouterr().err

@@ -1,0 +1,43 @@
+"""The `cci` command: clear one-line errors and non-zero exits when something is missing."""
+
+import pytest
+
+from pipelines import cli, settings
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch, restore_environment):
+    for name in (settings.DATA_DIR_ENV, settings.WAREHOUSE_DB_ENV):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(settings.SECRET_FILE_ENV, str(tmp_path / "secret.key"))
+
+
+def test_sql_without_published_marts_says_how_to_build_them(tmp_path, capsys):
+    status = cli.main(["sql", "select 1", "--data-dir", str(tmp_path / "empty")])
+    assert status == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("cci sql:") and "cci run" in error and len(error.splitlines()) == 1
+
+
+def test_run_without_raw_data_names_the_missing_folder(tmp_path, capsys):
+    status = cli.main(["run", "--data-dir", str(tmp_path / "nothing")])
+    assert status == 1
+    error = capsys.readouterr().err
+    assert str(tmp_path / "nothing" / "raw") in error and "cci demo-data" in error
+
+
+def test_run_without_secret_asks_for_init_secret(tmp_path, capsys):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    status = cli.main(["run", "--data-dir", str(tmp_path / "data")])
+    assert status == 1
+    assert "cci init-secret" in capsys.readouterr().err
+
+
+def test_init_secret_creates_a_private_file_once(tmp_path, capsys):
+    assert cli.main(["init-secret"]) == 0
+    path = tmp_path / "secret.key"
+    assert path.stat().st_mode & 0o077 == 0  # readable by the owner only
+    first = path.read_text()
+    assert cli.main(["init-secret"]) == 0
+    assert path.read_text() == first
+    assert "already present" in capsys.readouterr().out
