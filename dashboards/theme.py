@@ -1,8 +1,8 @@
 """Palette, human labels and shared constants for dashboards and exports.
 
 Colours are the Okabe–Ito palette (distinguishable with the common forms of colour-vision
-deficiency). Labels map the codes used in the marts (see docs/architecture.md) to English
-text; the Russian dictionaries are kept beside them for a Russian page later.
+deficiency). Labels map the codes used in the marts (see docs/architecture.md) to English and Russian
+text; ``text(key, lang)`` gives the dashboards' own words (titles, axes, notes) in either language.
 """
 
 from __future__ import annotations
@@ -197,6 +197,88 @@ ORGANISATION_TYPE_LABELS_RU = {
     "unknown": "Не указано",
 }
 
+EVENT_KIND_LABELS = {"public_event": "Public event", "joint_action": "Joint action"}
+EVENT_KIND_LABELS_RU = {"public_event": "Публичное мероприятие", "joint_action": "Совместное действие"}
+
+QUARANTINE_REASON_LABELS = {
+    "bad_email": "Malformed email",
+    "unknown_country": "Unknown country",
+    "unparseable_date": "Unreadable date",
+    "no_event": "No event",
+    "missing_name": "Missing name",
+    "empty_row": "Empty row",
+    "test_record": "Test entry",
+    "duplicate_in_file": "Duplicate in file",
+    "unknown_item": "Unknown item (survey)",
+    "unknown_label": "Unknown answer label (survey)",
+    "out_of_range": "Answer out of range (survey)",
+    "not_a_scale_value": "Not a scale value (survey)",
+    "duplicate_response": "Duplicate response (survey)",
+    "none": "None",
+}
+QUARANTINE_REASON_LABELS_RU = {
+    "bad_email": "Неверный email",
+    "unknown_country": "Неизвестная страна",
+    "unparseable_date": "Нечитаемая дата",
+    "no_event": "Нет мероприятия",
+    "missing_name": "Нет имени",
+    "empty_row": "Пустая строка",
+    "test_record": "Тестовая запись",
+    "duplicate_in_file": "Дубликат в файле",
+    "unknown_item": "Неизвестный вопрос (опрос)",
+    "unknown_label": "Неизвестный вариант ответа (опрос)",
+    "out_of_range": "Ответ вне шкалы (опрос)",
+    "not_a_scale_value": "Не значение шкалы (опрос)",
+    "duplicate_response": "Повторная анкета (опрос)",
+    "none": "Нет",
+}
+
+SOURCE_LABELS = {"registrations": "Registration exports", "statistics": "Regional statistics",
+                 "programme": "Programme registries", "surveys": "Surveys"}
+SOURCE_LABELS_RU = {"registrations": "Выгрузки регистраций", "statistics": "Региональная статистика",
+                    "programme": "Реестры программы", "surveys": "Опросы"}
+
+FILE_STATUS_LABELS = {"loaded": "Loaded", "failed": "Failed"}
+FILE_STATUS_LABELS_RU = {"loaded": "Загружен", "failed": "Ошибка"}
+
+POLICY_DIMENSION_LABELS = {
+    "strategy": "Strategy",
+    "funding": "Funding",
+    "cross_border_cooperation": "Cross-border cooperation",
+    "education_skills": "Education and skills",
+    "incubators_clusters": "Incubators and clusters",
+    "intellectual_property": "Intellectual property",
+    "internationalisation_export": "Internationalisation and export support",
+    "statistics_mapping": "Statistics and mapping",
+    "overall": "All policy dimensions",
+}
+POLICY_DIMENSION_LABELS_RU = {
+    "strategy": "Стратегия",
+    "funding": "Финансирование",
+    "cross_border_cooperation": "Приграничное сотрудничество",
+    "education_skills": "Образование и навыки",
+    "incubators_clusters": "Инкубаторы и кластеры",
+    "intellectual_property": "Интеллектуальная собственность",
+    "internationalisation_export": "Интернационализация и поддержка экспорта",
+    "statistics_mapping": "Статистика и картирование",
+    "overall": "Все измерения политики",
+}
+
+COUNTRY_GROUP_LABELS = {"nordic": "Nordic countries", "north_west_russia": "North-West Russia",
+                        "baltic": "Baltic countries", "other": "Other countries", "all": "All respondents"}
+COUNTRY_GROUP_LABELS_RU = {"nordic": "Северные страны", "north_west_russia": "Северо-Запад России",
+                           "baltic": "Страны Балтии", "other": "Другие страны", "all": "Все ответившие"}
+
+FOLLOWUP_INDICATOR_LABELS_RU = {
+    "respondents_intending_to_continue_pct": "Намерены продолжать сотрудничество",
+    "respondents_satisfied_pct": "Довольны проектом (4–5)",
+    "respondents_with_cooperation_agreements_pct": "Подписали соглашения о сотрудничестве за рубежом",
+    "respondents_with_joint_projects_pct": "Начали совместные трансграничные проекты",
+    "respondents_with_new_contacts_abroad_pct": "Появились новые контакты за рубежом",
+    "respondents_with_sales_to_partner_country_pct": "Продажи или экспорт в страну-партнёр",
+    "followup_response_rate": "Доля ответивших на повторный опрос",
+}
+
 _LABELS = {
     "en": {
         "target_group": TARGET_GROUP_LABELS,
@@ -206,6 +288,12 @@ _LABELS = {
         "disaggregation": DISAGGREGATION_LABELS,
         "event_format": EVENT_FORMAT_LABELS,
         "organisation_type": ORGANISATION_TYPE_LABELS,
+        "event_kind": EVENT_KIND_LABELS,
+        "quarantine_reason": QUARANTINE_REASON_LABELS,
+        "source": SOURCE_LABELS,
+        "file_status": FILE_STATUS_LABELS,
+        "policy_dimension": POLICY_DIMENSION_LABELS,
+        "country_group": COUNTRY_GROUP_LABELS,
     },
     "ru": {
         "target_group": TARGET_GROUP_LABELS_RU,
@@ -215,8 +303,19 @@ _LABELS = {
         "disaggregation": DISAGGREGATION_LABELS_RU,
         "event_format": EVENT_FORMAT_LABELS_RU,
         "organisation_type": ORGANISATION_TYPE_LABELS_RU,
+        "event_kind": EVENT_KIND_LABELS_RU,
+        "quarantine_reason": QUARANTINE_REASON_LABELS_RU,
+        "source": SOURCE_LABELS_RU,
+        "file_status": FILE_STATUS_LABELS_RU,
+        "policy_dimension": POLICY_DIMENSION_LABELS_RU,
+        "country_group": COUNTRY_GROUP_LABELS_RU,
+        "followup_indicator": FOLLOWUP_INDICATOR_LABELS_RU,
     },
 }
+
+#: The Nordic countries (with their autonomous territories), for the cross-border flows.
+NORDIC_COUNTRIES = ("DK", "FI", "IS", "NO", "SE", "AX", "FO", "GL")
+LANGUAGES = ("en", "ru")
 
 
 def label(kind: str, code: object, *, lang: str = "en") -> str:
@@ -228,14 +327,303 @@ def label(kind: str, code: object, *, lang: str = "en") -> str:
     return mapping.get(str(code), str(code))
 
 
-def base_layout(**overrides: object) -> dict:
-    """Layout shared by every figure: white background, Okabe–Ito colourway, readable font."""
+# --- the dashboards' own words ---------------------------------------------------------------
+
+_MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "ru": ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"],
+}
+
+TEXT: dict[str, dict[str, str]] = {
+    # page frame
+    "app_title": {"en": "CCI impact dashboards", "ru": "Панели показателей проектов ККИ"},
+    "synthetic_banner": {"en": SYNTHETIC_BANNER, "ru": "СИНТЕТИЧЕСКИЕ ДЕМО-ДАННЫЕ"},
+    "synthetic_note": {"en": SYNTHETIC_NOTE, "ru": (
+        "Все цифры на этой странице созданы генератором демо-данных. "
+        "Они не описывают реальных людей, организаций или мероприятий.")},
+    "suppressed_note": {"en": SUPPRESSED_NOTE,
+                        "ru": "Числа меньше 5 человек скрыты и показаны как «<5»."},
+    "privacy_note": {"en": "Only pseudonymous, aggregated data are shown.",
+                     "ru": "Показаны только псевдонимизированные агрегированные данные."},
+    "build_note": {"en": "Source: impact warehouse build {build_id}, built {built_at}.",
+                   "ru": "Источник: сборка хранилища {build_id} от {built_at}."},
+    "source_prefix": {"en": "Source", "ru": "Источник"},
+    "no_data_yet": {"en": "No data yet", "ru": "Данных пока нет"},
+    "mart_missing": {"en": "No data yet: the published marts have no {mart} table in this build.",
+                     "ru": "Данных пока нет: в этой сборке нет витрины {mart}."},
+    "filters_used": {"en": "Filters used on this page: {filters}.",
+                     "ru": "Фильтры этой страницы: {filters}."},
+    "filter_project": {"en": "Project", "ru": "Проект"},
+    "filter_period": {"en": "Period", "ru": "Период"},
+    "filter_country": {"en": "Participant country", "ru": "Страна участника"},
+    "filter_target_group": {"en": "Target group", "ru": "Целевая группа"},
+    "filter_all": {"en": "All", "ru": "Все"},
+    "language": {"en": "Language", "ru": "Язык"},
+    "whole_project": {"en": "Whole project", "ru": "Весь проект"},
+    "period_year": {"en": "{year}", "ru": "{year} год"},
+    "period_quarter": {"en": "Q{q} {year}", "ru": "{q} кв. {year}"},
+    "period_month": {"en": "{month} {year}", "ru": "{month} {year}"},
+    "person_level_note": {
+        "en": ("Filtered by participant country or target group: counted from fct_participations, "
+               "which holds participants who consented to research use only; the official "
+               "indicators (unfiltered) count everyone."),
+        "ru": ("Фильтр по стране или целевой группе: подсчёт по fct_participations, где есть только "
+               "участники, давшие согласие на исследовательское использование данных; официальные "
+               "показатели (без фильтра) учитывают всех.")},
+    "snapshot_index_title": {"en": "Dashboards (offline snapshots)", "ru": "Панели (офлайн-снимки)"},
+    "snapshot_note": {"en": "Offline snapshot of every page for each project, without filters. "
+                            "The interactive version with filters: `cci dashboards`.",
+                      "ru": "Офлайн-снимок каждой страницы по каждому проекту, без фильтров. "
+                            "Интерактивная версия с фильтрами: `cci dashboards`."},
+    "all_projects": {"en": "All projects", "ru": "Все проекты"},
+    "run_by": {"en": "run by {org}", "ru": "исполнитель: {org}"},
+    "funded_by": {"en": "funded by {funder}", "ru": "финансирование: {funder}"},
+    # pages
+    "page_overview": {"en": "Overview", "ru": "Обзор"},
+    "page_events": {"en": "Events and participants", "ru": "Мероприятия и участники"},
+    "page_flows": {"en": "Cross-border flows", "ru": "Трансграничные потоки"},
+    "page_regions": {"en": "Regions", "ru": "Регионы"},
+    "page_survey": {"en": "Policy survey", "ru": "Опрос о политике"},
+    "page_quality": {"en": "Data quality", "ru": "Качество данных"},
+    "intro_overview": {
+        "en": "Headline indicators against targets as at the end of the selected period (from the project start).",
+        "ru": "Основные показатели относительно целей на конец выбранного периода (с начала проекта)."},
+    "intro_events": {"en": "Events and their participants within the selected period.",
+                     "ru": "Мероприятия и их участники в выбранном периоде."},
+    "intro_flows": {"en": "Where participants came from and where the events took place, within the selected period.",
+                    "ru": "Откуда приезжали участники и где проходили мероприятия в выбранном периоде."},
+    "intro_regions": {"en": "Participants per 100,000 inhabitants of their region, and the region's creative sector.",
+                      "ru": "Участники на 100 000 жителей их региона и креативный сектор региона."},
+    "intro_survey": {"en": "Scores of the policy survey by country and dimension, with the number of respondents and a 95% confidence interval.",
+                     "ru": "Оценки опроса о политике по странам и измерениям, с числом ответивших и 95% доверительным интервалом."},
+    "intro_quality": {"en": "What this build read: rows quarantined by reason and file, checks, freshness of each source and the source files.",
+                      "ru": "Что прочитала эта сборка: отклонённые строки по причинам и файлам, проверки, свежесть источников и исходные файлы."},
+    # cards
+    "card_unique": {"en": "Unique participants", "ru": "Уникальные участники"},
+    "card_participations": {"en": "Participations", "ru": "Участия"},
+    "card_participations_detail": {"en": "person × event attendances", "ru": "посещения «человек × мероприятие»"},
+    "card_events": {"en": "Events", "ru": "Мероприятия"},
+    "card_events_detail": {"en": "held", "ru": "проведено"},
+    "card_status": {"en": "Status", "ru": "Статус"},
+    "card_of_target": {"en": "of target {target} ({pct}%)", "ru": "из цели {target} ({pct}%)"},
+    "card_target": {"en": "target {target}", "ru": "цель {target}"},
+    "card_returning": {"en": "Returning participants", "ru": "Вернувшиеся участники"},
+    "card_returning_detail": {"en": "attended 2 or more events", "ru": "посетили 2 и более мероприятий"},
+    "card_cross_border": {"en": "Cross-border participations", "ru": "Трансграничные участия"},
+    "card_quarantined": {"en": "Registration rows quarantined", "ru": "Отклонённые строки регистраций"},
+    "card_quarantined_detail": {"en": "of {rows} rows read", "ru": "из {rows} прочитанных строк"},
+    "card_files": {"en": "Source files", "ru": "Исходные файлы"},
+    "card_files_detail": {"en": "{failed} failed to load", "ru": "не загружено: {failed}"},
+    "status_on_track": {"en": "On track", "ru": "По плану"},
+    "status_behind": {"en": "Behind plan", "ru": "Отставание"},
+    "status_target_reached": {"en": "Target reached", "ru": "Цель достигнута"},
+    "status_target_not_reached": {"en": "Target not reached", "ru": "Цель не достигнута"},
+    "status_no_data": {"en": "No data", "ru": "Нет данных"},
+    "status_unknown": {"en": "Unknown", "ru": "Неизвестно"},
+    "status_detail_end": {"en": "{actual} of {target} by the project end", "ru": "{actual} из {target} к концу проекта"},
+    "status_detail_plan": {"en": "{actual} vs {planned} planned by {month}", "ru": "{actual} при плане {planned} на {month}"},
+    "status_no_months": {"en": "No months up to {day}", "ru": "Нет месяцев до {day}"},
+    "status_no_participants": {"en": "No participants recorded yet", "ru": "Участники пока не зарегистрированы"},
+    "status_no_trajectory": {"en": "No target trajectory", "ru": "Нет плановой траектории"},
+    # headline
+    "headline_title": {"en": "Indicators, project to date", "ru": "Показатели с начала проекта"},
+    "headline_title_asof": {"en": "Indicators from the project start to {period}", "ru": "Показатели с начала проекта по {period}"},
+    "headline_title_period": {"en": "Indicators, {period}", "ru": "Показатели, {period}"},
+    "headline_empty": {"en": "No project-to-date indicator values yet", "ru": "Значений показателей пока нет"},
+    "headline_axis": {"en": "Value to date (bar) and target (line)", "ru": "Значение (столбец) и цель (черта)"},
+    "headline_pct": {"en": "({pct}% of target {target})", "ru": "({pct}% от цели {target})"},
+    "headline_suppressed": {"en": "Fewer than 5 (suppressed): ", "ru": "Меньше 5 (скрыто): "},
+    "value_to_date": {"en": "Value to date", "ru": "Значение"},
+    "target": {"en": "Target", "ru": "Цель"},
+    "target_label": {"en": "Target {target}", "ru": "Цель {target}"},
+    # cumulative
+    "cumulative_title": {"en": "Cumulative unique participants vs target trajectory",
+                         "ru": "Уникальные участники нарастающим итогом и плановая траектория"},
+    "cumulative_actual": {"en": "Unique participants (cumulative)", "ru": "Уникальные участники (нарастающим итогом)"},
+    "cumulative_target": {"en": "Target trajectory (linear)", "ru": "Плановая траектория (линейная)"},
+    "cumulative_small": {"en": "Months with 1–4 cumulative participants are not drawn (small-cell rule).",
+                         "ru": "Месяцы с 1–4 участниками не показаны (правило малых ячеек)."},
+    "cumulative_x": {"en": "Month end", "ru": "Конец месяца"},
+    "cumulative_y": {"en": "Unique participants (persons)", "ru": "Уникальные участники (чел.)"},
+    "selected_period": {"en": "selected period", "ru": "выбранный период"},
+    "participants_hover": {"en": "participants", "ru": "участников"},
+    "planned_hover": {"en": "planned", "ru": "по плану"},
+    # breakdowns
+    "by_target_group_title": {"en": "Participants by target group", "ru": "Участники по целевым группам"},
+    "by_country_title": {"en": "Participants by country", "ru": "Участники по странам"},
+    "by_organisation_type_title": {"en": "Participants by organisation type", "ru": "Участники по типу организации"},
+    "no_participants": {"en": "No participants recorded yet", "ru": "Участники пока не зарегистрированы"},
+    "unique_participants_axis": {"en": "Unique participants (persons)", "ru": "Уникальные участники (чел.)"},
+    "suppressed_marker": {"en": "<5 (suppressed)", "ru": "<5 (скрыто)"},
+    "suppressed_hover": {"en": "fewer than 5 (suppressed)", "ru": "меньше 5 (скрыто)"},
+    # events page
+    "events_title": {"en": "Participations per event", "ru": "Участия по мероприятиям"},
+    "events_axis": {"en": "Participations (person × event)", "ru": "Участия (человек × мероприятие)"},
+    "no_events": {"en": "No events in this selection", "ru": "Нет мероприятий в этой выборке"},
+    "returning_title": {"en": "Participants by number of events attended", "ru": "Участники по числу посещённых мероприятий"},
+    "returning_x": {"en": "Events attended", "ru": "Посещено мероприятий"},
+    "returning_bucket": {"en": "{n} events", "ru": "{n} мероприятия"},
+    "returning_bucket_1": {"en": "1 event", "ru": "1 мероприятие"},
+    "returning_bucket_max": {"en": "{n} or more", "ru": "{n} и более"},
+    "returning_share": {"en": "{share}% of participants attended more than one event",
+                        "ru": "{share}% участников посетили больше одного мероприятия"},
+    "new_returning_title": {"en": "New and returning participants per event",
+                            "ru": "Новые и вернувшиеся участники по мероприятиям"},
+    "new_participants": {"en": "First project event", "ru": "Первое мероприятие проекта"},
+    "returning_participants": {"en": "Returning (attended an earlier event)", "ru": "Вернувшиеся (были раньше)"},
+    "not_split": {"en": "Not split: a group has fewer than 5", "ru": "Без разбивки: в группе меньше 5"},
+    "persons_axis": {"en": "Participants (persons)", "ru": "Участники (чел.)"},
+    # flows page
+    "sankey_title": {"en": "Participant country → event country (participations)",
+                     "ru": "Страна участника → страна мероприятия (участия)"},
+    "sankey_from": {"en": "from {country}", "ru": "из: {country}"},
+    "sankey_at": {"en": "at events in {country}", "ru": "мероприятия: {country}"},
+    "sankey_hidden": {"en": "{n} flows of fewer than 5 participations are not drawn.",
+                      "ru": "Потоков с менее чем 5 участиями не показано: {n}."},
+    "no_flows": {"en": "No participations in this selection", "ru": "Нет участий в этой выборке"},
+    "nordic_russia_title": {"en": "Nordic → Russia and Russia → Nordic (participations)",
+                            "ru": "Северные страны → Россия и Россия → Северные страны (участия)"},
+    "nordic_to_russia": {"en": "Nordic → Russia: residents of the country at events in Russia",
+                         "ru": "Северные страны → Россия: жители страны на мероприятиях в России"},
+    "russia_to_nordic": {"en": "Russia → Nordic: residents of Russia at events in the country",
+                         "ru": "Россия → Северные страны: жители России на мероприятиях в стране"},
+    "nordic_totals": {"en": "Total Nordic → Russia: {a}; Russia → Nordic: {b} participations.",
+                      "ru": "Всего Северные страны → Россия: {a}; Россия → Северные страны: {b} участий."},
+    "participations_axis": {"en": "Participations", "ru": "Участия"},
+    "no_nordic_flows": {"en": "No Nordic–Russian participations in this selection",
+                        "ru": "Нет участий между Северными странами и Россией в этой выборке"},
+    # regions page
+    "per100k_title": {"en": "Participants per 100,000 inhabitants, by region",
+                      "ru": "Участники на 100 000 жителей, по регионам"},
+    "per100k_axis": {"en": "Participants per 100,000 inhabitants", "ru": "Участники на 100 000 жителей"},
+    "per100k_map_title": {"en": "Participants per 100,000 inhabitants (map)",
+                          "ru": "Участники на 100 000 жителей (карта)"},
+    "per100k_not_on_map": {"en": "Not on the map (no boundary in the boundary file): {regions}.",
+                           "ru": "Нет на карте (нет границ в файле): {regions}."},
+    "context_title": {"en": "Regional creative-sector context", "ru": "Креативный сектор региона"},
+    "measure_employment_j_r_u_pct": {"en": "Employment in ICT and arts (NACE J, R–U), % of employment",
+                                     "ru": "Занятость в ИКТ и культуре (NACE J, R–U), % от занятых"},
+    "measure_creative_organisations": {"en": "Organisations in creative activities", "ru": "Организации в креативных видах деятельности"},
+    "measure_gdp_per_capita_eur": {"en": "GDP per inhabitant, EUR", "ru": "ВРП на жителя, евро"},
+    "no_context": {"en": "No regional context statistics (creative employment, creative organisations, GDP) in this build for these regions.",
+                   "ru": "В этой сборке нет статистики контекста (занятость и организации в креативном секторе, ВРП) для этих регионов."},
+    "regions_without_participants": {"en": "{n} regions with no participants in the selection are not listed.",
+                                     "ru": "Регионов без участников в выборке (не показаны): {n}."},
+    "regions_map_missing": {"en": "No boundary file in data/raw/statistics/geo/: the regions are ranked instead of mapped.",
+                            "ru": "Нет файла границ в data/raw/statistics/geo/: регионы показаны списком, а не на карте."},
+    "regions_years": {"en": "Participants are counted per calendar year ({years}): a person who took part in two years counts in both.",
+                      "ru": "Участники считаются по календарным годам ({years}): человек, участвовавший в двух годах, учтён в обоих."},
+    "regions_small_only": {"en": "Fewer than 5 participants in every year (no rate shown): {regions}.",
+                           "ru": "Меньше 5 участников в каждом году (показатель не приводится): {regions}."},
+    "card_regions": {"en": "Regions with participants", "ru": "Регионы с участниками"},
+    "boundaries_source": {"en": "Boundaries: the GeoJSON file(s) in data/raw/statistics/geo/ (e.g. Eurostat GISCO NUTS, © EuroGeographics).",
+                          "ru": "Границы: файл(ы) GeoJSON в data/raw/statistics/geo/ (например, Eurostat GISCO NUTS, © EuroGeographics)."},
+    "no_regions": {"en": "No regional data in this selection", "ru": "Нет региональных данных в этой выборке"},
+    # survey page
+    "survey_heatmap_title": {"en": "Policy scores by country and dimension (mean, 1–5)",
+                             "ru": "Оценки политики по странам и измерениям (среднее, 1–5)"},
+    "survey_intervals_title": {"en": "Policy scores with 95% confidence intervals",
+                               "ru": "Оценки политики с 95% доверительными интервалами"},
+    "survey_score_axis": {"en": "Mean score (1 = strongly disagree, 5 = strongly agree)",
+                          "ru": "Средняя оценка (1 — полностью не согласен, 5 — полностью согласен)"},
+    "survey_suppressed": {"en": "suppressed (n < 5)", "ru": "скрыто (n < 5)"},
+    "survey_suppressed_list": {"en": "Suppressed (fewer than 5 respondents): {cells}.",
+                               "ru": "Скрыто (меньше 5 ответивших): {cells}."},
+    "survey_ci": {"en": "95% CI", "ru": "95% ДИ"},
+    "survey_overall_axis": {"en": "Overall policy score (0–100)", "ru": "Общая оценка политики (0–100)"},
+    "survey_countries": {"en": "Countries", "ru": "Страны"},
+    "survey_groups": {"en": "Country groups", "ru": "Группы стран"},
+    "survey_wave": {"en": "Policy survey wave {wave}; respondents are the unit (n).",
+                    "ru": "Волна опроса {wave}; единица — ответивший (n)."},
+    "followup_axis": {"en": "Share of respondents, %", "ru": "Доля ответивших, %"},
+    "card_respondents": {"en": "Follow-up respondents", "ru": "Ответили на повторный опрос"},
+    "card_response_rate": {"en": "response rate {rate}%", "ru": "доля ответивших {rate}%"},
+    "card_policy_respondents": {"en": "Policy survey respondents", "ru": "Ответили на опрос о политике"},
+    "followup_one_country": {"en": "Follow-up outcomes are shown by country for one country at a time; these are the totals.",
+                             "ru": "Результаты повторного опроса по стране показываются для одной страны; это итоги."},
+    "followup_title": {"en": "Follow-up outcomes", "ru": "Результаты повторного опроса"},
+    "no_survey": {"en": "No survey results in this selection", "ru": "Нет результатов опроса в этой выборке"},
+    # quality page
+    "quarantine_title": {"en": "Quarantined rows (registrations) and answers (surveys) by reason and file",
+                         "ru": "Отклонённые строки (регистрации) и ответы (опросы) по причинам и файлам"},
+    "quarantine_axis": {"en": "Rows quarantined (records)", "ru": "Отклонённые строки (записи)"},
+    "quarantine_clean": {"en": "{n} files had no quarantined rows.", "ru": "Файлов без отклонённых строк: {n}."},
+    "no_quarantine": {"en": "No quarantined rows", "ru": "Отклонённых строк нет"},
+    "files_title": {"en": "Files read in this build", "ru": "Файлы, прочитанные в этой сборке"},
+    "checks_title": {"en": "Check results", "ru": "Результаты проверок"},
+    "checks_published_note": {
+        "en": "This build was published, so every blocking check passed (a failed blocking check stops a build before publishing).",
+        "ru": "Сборка опубликована, значит все блокирующие проверки пройдены (проваленная блокирующая проверка останавливает публикацию)."},
+    "freshness_title": {"en": "Freshness of each source", "ru": "Свежесть источников"},
+    "build_files_title": {"en": "Source files of this build", "ru": "Исходные файлы этой сборки"},
+    "col_file": {"en": "File", "ru": "Файл"},
+    "col_source": {"en": "Source", "ru": "Источник"},
+    "col_event": {"en": "Event / dataset", "ru": "Мероприятие / набор"},
+    "col_format": {"en": "Format", "ru": "Формат"},
+    "col_status": {"en": "Status", "ru": "Статус"},
+    "col_rows_read": {"en": "Rows read", "ru": "Прочитано"},
+    "col_rows_loaded": {"en": "Loaded", "ru": "Загружено"},
+    "col_rows_quarantined": {"en": "Quarantined", "ru": "Отклонено"},
+    "col_reconciled": {"en": "Reconciled", "ru": "Сверено"},
+    "col_files": {"en": "Files", "ru": "Файлы"},
+    "col_failed": {"en": "Failed", "ru": "С ошибкой"},
+    "col_ingested": {"en": "Last ingested (UTC)", "ru": "Загружено (UTC)"},
+    "col_data_from": {"en": "Data from", "ru": "Данные с"},
+    "col_data_to": {"en": "Data to", "ru": "Данные по"},
+    "col_age": {"en": "Latest data, days before the build", "ru": "Давность данных, дней до сборки"},
+    "col_check": {"en": "Check", "ru": "Проверка"},
+    "col_result": {"en": "Result", "ru": "Результат"},
+    "col_detail": {"en": "Detail", "ru": "Подробности"},
+    "col_bytes": {"en": "Size (kB)", "ru": "Размер (КБ)"},
+    "col_sha": {"en": "sha256 (first 12)", "ru": "sha256 (первые 12)"},
+    "yes": {"en": "yes", "ru": "да"},
+    "no": {"en": "no", "ru": "нет"},
+    "passed": {"en": "passed", "ru": "пройдена"},
+    "failed": {"en": "FAILED", "ru": "НЕ ПРОЙДЕНА"},
+    "check_reconciled": {"en": "{source}: every row read is loaded or quarantined (read = loaded + quarantined), per file",
+                         "ru": "{source}: каждая прочитанная строка загружена или отклонена (прочитано = загружено + отклонено), по файлам"},
+    "check_reconciled_detail": {"en": "{bad} of {files} files do not reconcile", "ru": "не сверено файлов: {bad} из {files}"},
+    "check_loaded": {"en": "Every {source} file could be read", "ru": "Каждый файл ({source}) прочитан"},
+    "check_rule": {"en": "Indicator rule {code}: {name}", "ru": "Правило показателей {code}: {name}"},
+    "check_rule_detail": {"en": "{violations} of {comparisons} comparisons failed",
+                          "ru": "не выполнено сравнений: {violations} из {comparisons}"},
+    "check_loaded_detail": {"en": "{bad} of {files} files failed", "ru": "с ошибкой: {bad} из {files}"},
+}
+
+
+def text(key: str, lang: str = "en", **values: object) -> str:
+    """The dashboards' wording for ``key`` in ``lang`` (English when missing), formatted with ``values``."""
+    entry = TEXT[key]
+    template = entry.get(lang) or entry["en"]
+    return template.format(**values) if values else template
+
+
+def month_name(month: int, lang: str = "en") -> str:
+    return _MONTHS.get(lang, _MONTHS["en"])[month - 1]
+
+
+def base_layout(lang: str = "en", **overrides: object) -> dict:
+    """Layout shared by every figure: white background, Okabe–Ito colourway, readable font,
+    and the number separators of the language (``1,234.5`` or ``1 234,5``)."""
     layout: dict = {
         "template": "plotly_white",
         "colorway": COLORWAY,
         "font": {"family": FONT_FAMILY, "color": TEXT_COLOR, "size": 13},
         "margin": {"l": 60, "r": 30, "t": 60, "b": 60},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "separators": ", " if lang == "ru" else ".,",
     }
     layout.update(overrides)
     return layout
+
+
+#: Plotly config for every figure (app and snapshots): no link-outs, nothing fetched from the
+#: network (an empty topojsonURL: maps draw only the boundaries they are given).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showSendToCloud": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "topojsonURL": "",
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+}

@@ -70,6 +70,7 @@ def export_environment(data: Path | None = None) -> None:
         os.environ[DATA_DIR_ENV] = str(Path(data).expanduser().resolve())
     os.environ[WAREHOUSE_DB_ENV] = str(warehouse_db())
     os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    os.environ.setdefault("TQDM_DISABLE", "1")  # Great Expectations draws a progress bar per validation
     # dbt runs as a subprocess: find the `dbt` of this environment even when it is not activated.
     scripts = str(Path(sys.executable).parent)
     if scripts not in os.environ.get("PATH", "").split(os.pathsep):

@@ -29,12 +29,12 @@ def test_graph_runs_from_raw_files_to_published_outputs(definitions):
     graph = definitions.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     for expected in ("raw/registrations", "raw/person_identities", "marts/fct_indicator_values",
-                     "published_marts", "overview_dashboard", "indicator_exports"):
+                     "published_marts", "dashboard_snapshots", "indicator_exports"):
         assert expected in keys
     # Publishing waits for every mart; dashboards and exports read only the published copy.
     upstream_of_publish = {k.to_user_string() for k in graph.get(dg.AssetKey("published_marts")).parent_keys}
     assert {"marts/fct_participations", "marts/fct_indicator_values", "marts/dim_persons"} <= upstream_of_publish
-    assert {k.to_user_string() for k in graph.get(dg.AssetKey("overview_dashboard")).parent_keys} == {"published_marts"}
+    assert {k.to_user_string() for k in graph.get(dg.AssetKey("dashboard_snapshots")).parent_keys} == {"published_marts"}
 
 
 def test_marts_have_blocking_quality_checks(definitions):

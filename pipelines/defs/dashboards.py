@@ -1,10 +1,13 @@
-"""Dashboards for project managers, drawn from the published marts (never the live build database)."""
+"""Dashboards for project managers, drawn from the published marts (never the live build database):
+an offline HTML snapshot of every page, written by every build. The interactive app over the
+same marts is `cci dashboards`."""
 
 
 import dagster as dg
 import polars as pl
 
-from dashboards.overview import write_overview_html
+from dashboards.data import load_dataset
+from dashboards.snapshots import write_snapshots
 from pipelines import publish, settings
 
 
@@ -14,25 +17,29 @@ def published_marts_with_build_info() -> tuple[dict[str, pl.DataFrame], dict]:
     return marts, info
 
 
+class DashboardSnapshotsConfig(dg.Config):
+    languages: list[str] = ["en", "ru"]
+
+
 @dg.asset(
-    key="overview_dashboard",
+    key="dashboard_snapshots",
     deps=["published_marts"],
     group_name="dashboards",
     kinds={"plotly", "html"},
     description=(
-        "Programme overview for project managers (headline indicators against targets, cumulative "
-        "participants against the target line, participants by target group and country), as a "
-        "standalone HTML file that opens offline."
+        "Offline HTML snapshot of every dashboard page (overview, events and participants, "
+        "cross-border flows, regions, policy survey, data quality) with one section per project, "
+        "plus an index: data/dashboards/<page>.html in English and data/dashboards/ru/ in Russian. "
+        "Each file embeds plotly.js and opens without a network."
     ),
 )
-def overview_dashboard() -> dg.MaterializeResult:
-    marts, info = published_marts_with_build_info()
-    output = settings.dashboards_dir() / "overview.html"
-    write_overview_html(
-        marts,
-        output,
-        is_synthetic=bool(info["is_synthetic"]),
-        build_id=info["build_id"],
-        built_at=str(info["built_at"]),
-    )
-    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(output))})
+def dashboard_snapshots(config: DashboardSnapshotsConfig) -> dg.MaterializeResult:
+    dataset = load_dataset(settings.data_dir())
+    output = settings.dashboards_dir()
+    written = write_snapshots(dataset, output, languages=tuple(config.languages))
+    return dg.MaterializeResult(metadata={
+        "index": dg.MetadataValue.path(str(output / "index.html")),
+        "files": len(written),
+        "build_id": dataset.build_id,
+        "megabytes": round(sum(p.stat().st_size for p in written) / 1e6, 1),
+    })

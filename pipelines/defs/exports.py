@@ -1,53 +1,68 @@
-"""Funder indicator exports, drawn from the published marts."""
+"""Funder deliveries (XLSX, CSV, IATI XML per project and reporting period), from the published marts.
 
-from datetime import date
+The asset runs in every build and writes every delivery due by its ``as_of`` date (default:
+today in Helsinki); unchanged deliveries are left as they are, closed ones are superseded by a
+new version only when their content changed (see `pipelines/exports/store.py`). With ``project``
+and ``period`` it (re)writes one delivery: that is how a past period is backfilled.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 import dagster as dg
-import polars as pl
+from pydantic import Field
 
-from pipelines import settings
-from pipelines.defs.dashboards import published_marts_with_build_info
-from pipelines.exports.indicator_export import write_indicator_export
+from pipelines import publish, settings
+from pipelines.exports.content import load_iati_config
+from pipelines.exports.deliver import write_deliveries
+
+#: Reporting dates are the programme's (Nordic Council of Ministers / Karelia) calendar days.
+DELIVERY_TIMEZONE = "Europe/Helsinki"
 
 
-def reporting_months(projects: pl.DataFrame, today: date) -> list[tuple[str, str]]:
-    """Every (project, month) from a project's start to its end or to the last finished month."""
-    months = []
-    for project in projects.iter_rows(named=True):
-        year, month = project["start_date"].year, project["start_date"].month
-        last = min(project["end_date"], today)
-        while (year, month) <= (last.year, last.month):
-            month_end_reached = (year, month) < (today.year, today.month)
-            if month_end_reached:
-                months.append((project["project_id"], f"{year:04d}-{month:02d}"))
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+def today_for_deliveries() -> dt.date:
+    return dt.datetime.now(ZoneInfo(DELIVERY_TIMEZONE)).date()
+
+
+class FunderDeliveryConfig(dg.Config):
+    as_of: str = Field(
+        default="",
+        description="ISO date: deliver every period finished before it (schedules pass their tick's date). "
+                    "Empty: today in Europe/Helsinki.",
+    )
+    project: str = Field(default="", description="Only this project (e.g. JC). Empty: every project.")
+    period: str = Field(default="", description="Only this reporting period: YYYY-MM, YYYYQn or 'final'.")
 
 
 @dg.asset(
     key="indicator_exports",
     deps=["published_marts"],
     group_name="exports",
-    kinds={"csv", "xlsx"},
+    kinds={"csv", "xlsx", "xml"},
     description=(
-        "Indicator exports for funders: one CSV (long format) and one XLSX per project and finished "
-        "reporting month, in data/exports/<project>/<period>/."
+        "Funder deliveries per project and reporting period (every month, every quarter, a final report): "
+        "XLSX for people, long CSV for machines, IATI 2.03 activity XML, manifest.json with checksums; "
+        "small cells suppressed; in data/exports/<project>/<period>/v<N>/, closed versions never rewritten."
     ),
 )
-def indicator_exports() -> dg.MaterializeResult:
-    marts, info = published_marts_with_build_info()
-    written = []
-    for project_id, period_id in reporting_months(marts["dim_projects"], date.today()):
-        out_dir = settings.exports_dir() / project_id / period_id
-        written += write_indicator_export(
-            marts["fct_indicator_values"],
-            marts["dim_projects"],
-            out_dir,
-            project_id=project_id,
-            period_id=period_id,
-            build_id=info["build_id"],
-            is_synthetic=bool(info["is_synthetic"]),
-        )
-    return dg.MaterializeResult(
-        metadata={"files": len(written), "directory": dg.MetadataValue.path(str(settings.exports_dir()))}
+def indicator_exports(context: dg.AssetExecutionContext, config: FunderDeliveryConfig) -> dg.MaterializeResult:
+    as_of = dt.date.fromisoformat(config.as_of) if config.as_of else today_for_deliveries()
+    if config.period and not config.project:
+        raise dg.Failure("a period needs a project: set both 'project' and 'period'")
+    marts = publish.read_published()
+    results = write_deliveries(
+        marts, settings.exports_dir(), as_of=as_of, project_id=config.project or None,
+        period_id=config.period or None, iati_config=load_iati_config(settings.raw_dir()),
     )
+    actions: dict[str, int] = {}
+    for result in results:
+        actions[result.action] = actions.get(result.action, 0) + 1
+    written = [f"{r.project_id} {r.period_id} v{r.version} ({r.action})" for r in results if r.action != "unchanged"]
+    context.log.info(f"deliveries as of {as_of}: {actions}")
+    return dg.MaterializeResult(metadata={
+        "as_of": as_of.isoformat(),
+        "deliveries": len(results),
+        **{f"deliveries_{action}": count for action, count in sorted(actions.items())},
+        "written": dg.MetadataValue.json(written),
+        "directory": dg.MetadataValue.path(str(settings.exports_dir())),
+    })

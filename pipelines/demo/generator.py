@@ -40,7 +40,7 @@ from pipelines.demo.registration_files import (
     render_file,
 )
 from pipelines.demo.statistics_files import eurostat_tsv, rosstat_xlsx
-from pipelines.demo.survey_files import survey_files
+from pipelines.demo.survey_files import followup_files, survey_files
 
 DEFAULT_SEED = 2016
 MARKER_FILE = "SYNTHETIC.md"  # under raw/
@@ -160,6 +160,8 @@ def build_demo(seed: int) -> tuple[dict[str, bytes], dict]:
 
     survey, survey_summary = survey_files(_stream(seed, "survey"))
     files.update(survey)
+    followup, followup_summary = followup_files(_stream(seed, "followup"), world, registration_files)
+    files.update(followup)
     stats_rng = _stream(seed, "statistics")
     eurostat_bytes, eurostat_summary = eurostat_tsv(stats_rng)
     rosstat_bytes, rosstat_summary = rosstat_xlsx(stats_rng, seed)
@@ -167,7 +169,7 @@ def build_demo(seed: int) -> tuple[dict[str, bytes], dict]:
     files[rosstat_summary["path"]] = rosstat_bytes
 
     truth = ground_truth(seed, world, registration_files, files)
-    truth["surveys"] = {"policy": survey_summary}
+    truth["surveys"] = {"policy": survey_summary, "followup": followup_summary}
     truth["statistics"] = {"eurostat": eurostat_summary, "rosstat": rosstat_summary}
     return files, truth
 
@@ -194,6 +196,8 @@ registrations are made up. Project NB-CCI is invented entirely.
 - `registrations/<event_id>/`: one registration export per event, in the formats,
   encodings and languages of real tools and hand-kept lists (including rows to quarantine).
 - `surveys/policy/`: a policy-survey response file, its codebook and answer labels.
+- `surveys/followup/`: a participant follow-up survey (XLSX and a Russian CSV), its
+  registry, codebook and answer labels; respondents are invented like the participants.
 - `statistics/eurostat/`, `statistics/rosstat/`: population tables in the shapes of
   Eurostat bulk TSV and Rosstat xlsx, with invented values of realistic magnitude.
 

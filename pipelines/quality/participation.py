@@ -1,4 +1,5 @@
-"""Expectations on the participation marts (projects, events, persons, organisations, indicators)."""
+"""Expectations on the participation marts (projects, events, persons, organisations, indicators,
+achievement and validation results)."""
 
 import great_expectations as gx
 
@@ -7,6 +8,8 @@ from pipelines.quality import MartSuite
 KEY_PATTERN = r"^[0-9a-f]{16}$"
 TARGET_GROUPS = ["cci_business", "support_organisation", "education", "other_sector", "unknown"]
 PERIOD_TYPES = ["month", "quarter", "year", "cumulative", "project_to_date"]
+DISAGGREGATIONS = ["total", "target_group", "country", "organisation_type", "sex", "region", "event"]
+INTERREG_CODES = ["RCO81", "RCO87", "RCO115", "RCR84", "RCR85"]
 E = gx.expectations
 
 SUITES = [
@@ -40,9 +43,30 @@ SUITES = [
     ]),
     MartSuite("fct_indicator_values", lambda: [
         E.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+        E.ExpectColumnValuesToBeBetween(column="n", min_value=0),
         E.ExpectColumnValuesToBeInSet(column="period_type", value_set=PERIOD_TYPES),
+        E.ExpectColumnValuesToBeInSet(column="disaggregation", value_set=DISAGGREGATIONS),
+        E.ExpectColumnValuesToBeInSet(column="indicator_type", value_set=["output", "outcome"]),
+        E.ExpectColumnValuesToNotBeNull(column="is_small_cell"),
         E.ExpectCompoundColumnsToBeUnique(column_list=[
             "project_id", "indicator_code", "period_type", "period_id", "disaggregation", "disaggregation_value"]),
+    ]),
+    MartSuite("fct_indicator_achievement", lambda: [
+        E.ExpectColumnValuesToNotBeNull(column="target"),
+        E.ExpectColumnValuesToBeBetween(column="target", min_value=0),
+        E.ExpectColumnValuesToBeInSet(column="target_source", value_set=["targets_file", "registry", "trajectory"]),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["project_id", "indicator_code", "period_type", "period_id"]),
+    ]),
+    MartSuite("dim_indicators", lambda: [
+        E.ExpectColumnValuesToBeUnique(column="indicator_code"),
+        E.ExpectColumnValuesToNotBeNull(column="indicator_name_ru"),
+        E.ExpectColumnValuesToBeInSet(column="iati_vocabulary", value_set=["99"]),
+        E.ExpectColumnValuesToBeInSet(column="interreg_code", value_set=INTERREG_CODES),
+    ]),
+    MartSuite("fct_validation_results", lambda: [
+        # A release is published only when every rule held (tests/validation/ block the build).
+        E.ExpectColumnValuesToBeInSet(column="passed", value_set=[True]),
+        E.ExpectColumnValuesToBeBetween(column="violations", min_value=0, max_value=0),
     ]),
     MartSuite("fct_participants_cumulative", lambda: [
         E.ExpectColumnValuesToBeBetween(column="cumulative_unique_participants", min_value=0),

@@ -1,0 +1,7 @@
+-- VR01 unique_participants_not_above_participations
+-- Unique participants never exceed participations, in every project, period and cell: a person counts once, a participation once per person and event.
+-- Blocking: any comparison that fails stops the build before publishing (see the seed
+-- validation_rules and int_validation_rules_evaluated, where the comparisons are made).
+select *
+from {{ ref('int_validation_rules_evaluated') }}
+where rule_code = 'VR01' and not passed

@@ -1,0 +1,7 @@
+-- VR04 event_counted_once_by_kind
+-- Events held = public events held + closed joint actions held in every project and period: each event is counted once, as exactly one of the two kinds.
+-- Blocking: any comparison that fails stops the build before publishing (see the seed
+-- validation_rules and int_validation_rules_evaluated, where the comparisons are made).
+select *
+from {{ ref('int_validation_rules_evaluated') }}
+where rule_code = 'VR04' and not passed

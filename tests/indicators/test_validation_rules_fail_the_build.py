@@ -1,0 +1,50 @@
+"""A deliberately broken indicator model breaks a validation rule, and the broken rule fails the
+build (dbt build exits non-zero, so the Dagster step fails and nothing is published).
+
+Each case copies the dbt project, plants one classic counting bug in a copy of a model and
+builds the hand-made fixture of test_indicator_values.py with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from indicator_warehouse import copy_dbt_project, dbt_build
+from test_indicator_values import write_fixture
+
+pytestmark = pytest.mark.xdist_group("indicators")
+
+BUGS = {
+    # Participations by country counted one too many per cell: the cells no longer add up.
+    "vr02_additive_cells_sum_to_total": (
+        "models/intermediate/int_indicator_values_computed.sql",
+        "count(*)                                                                    as participations,",
+        "count(*) + case when '{{ disaggregation }}' = 'country' then 1 else 0 end   as participations,",
+    ),
+    # "Cumulative" periods that start at their month instead of the project's start: a month
+    # value in disguise, which falls from January (4 persons) to March (none).
+    "vr03_cumulative_never_decreases": (
+        "models/intermediate/int_reporting_periods_enumerated.sql",
+        "        project_start                               as period_start,",
+        "        month_start                                 as period_start,",
+    ),
+}
+
+
+@pytest.mark.parametrize("broken_rule", sorted(BUGS))
+def test_a_broken_rule_fails_the_build(tmp_path, broken_rule):
+    project = copy_dbt_project(tmp_path / "dbt_project")
+    model, correct, buggy = BUGS[broken_rule]
+    source = (project / model).read_text()
+    assert source.count(correct) == 1, f"{model} no longer contains the line this test breaks"
+    (project / model).write_text(source.replace(correct, buggy))
+    database = tmp_path / "warehouse.duckdb"
+    write_fixture(database)
+
+    build = dbt_build(database, tmp_path / "target", project_dir=project, select=["+fct_validation_results"])
+
+    assert not build.success
+    assert build.results[broken_rule] == "fail"
+    # The certificate of the rules is not built from values that broke them.
+    assert build.results["fct_validation_results"] == "skipped"
+    # Nothing but validation rules failed: the bug is caught by the rule, not by chance.
+    assert all(name.startswith("vr0") for name in build.failed()), sorted(build.failed())
