@@ -1337,7 +1337,9 @@ def files_table(data_quality: pl.DataFrame, *, lang: str = "en") -> go.Figure:
         return empty_figure(title, theme.text("no_data_yet", lang), lang=lang)
     files = data_quality.unique("source_file", keep="first").sort("source", "source_file")
     records = files.to_dicts()
-    bad = [r["file_status"] != "loaded" or r.get("is_reconciled") is False for r in records]
+    # Superseded and duplicate files are expected (a corrected re-export, a copy): only a failed
+    # or unreconciled file is a problem.
+    bad = [r["file_status"] == "failed" or r.get("is_reconciled") is False for r in records]
     tint = ["#FBE3D6" if b else "#FFFFFF" for b in bad]
     header = [theme.text(k, lang) for k in ("col_source", "col_file", "col_event", "col_format", "col_status",
                                             "col_rows_read", "col_rows_loaded", "col_rows_quarantined", "col_reconciled")]
@@ -1389,7 +1391,7 @@ def freshness_table(data_quality: pl.DataFrame, *, built_at: dt.datetime | None 
     files = data_quality.unique("source_file", keep="first")
     per_source = files.group_by("source").agg(
         pl.len().alias("files"),
-        (pl.col("file_status") != "loaded").sum().alias("failed"),
+        (pl.col("file_status") == "failed").sum().alias("failed"),
         pl.col("ingested_at").max().alias("ingested_at"),
         pl.col("data_from").min().alias("data_from"),
         pl.col("data_to").max().alias("data_to"),

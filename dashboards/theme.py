@@ -238,8 +238,8 @@ SOURCE_LABELS = {"registrations": "Registration exports", "statistics": "Regiona
 SOURCE_LABELS_RU = {"registrations": "Выгрузки регистраций", "statistics": "Региональная статистика",
                     "programme": "Реестры программы", "surveys": "Опросы"}
 
-FILE_STATUS_LABELS = {"loaded": "Loaded", "failed": "Failed"}
-FILE_STATUS_LABELS_RU = {"loaded": "Загружен", "failed": "Ошибка"}
+FILE_STATUS_LABELS = {"loaded": "Loaded", "failed": "Failed", "superseded": "Superseded", "duplicate": "Duplicate copy"}
+FILE_STATUS_LABELS_RU = {"loaded": "Загружен", "failed": "Ошибка", "superseded": "Заменён", "duplicate": "Копия"}
 
 POLICY_DIMENSION_LABELS = {
     "strategy": "Strategy",

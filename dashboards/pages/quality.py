@@ -32,7 +32,7 @@ def derived_checks(quality: pl.DataFrame, lang: str = "en") -> pl.DataFrame:
                          "detail": theme.text("check_reconciled_detail", lang, bad=bad, files=of_source.height)})
     for source_name in sorted(files["source"].unique().to_list()):
         of_source = files.filter(pl.col("source") == source_name)
-        bad = of_source.filter(pl.col("file_status") != "loaded").height
+        bad = of_source.filter(pl.col("file_status") == "failed").height
         rows.append({"check_name": theme.text("check_loaded", lang, source=theme.label("source", source_name, lang=lang).lower()),
                      "passed": bad == 0,
                      "detail": theme.text("check_loaded_detail", lang, bad=bad, files=of_source.height)})
@@ -68,7 +68,7 @@ def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Sec
         files = shown.unique("source_file", keep="first")
         read = int(files.filter(pl.col("source") == "registrations")["rows_read"].sum() or 0)
         quarantined = int(registrations["quarantined_rows"].sum() or 0)
-        failed = files.filter(pl.col("file_status") != "loaded").height
+        failed = files.filter(pl.col("file_status") == "failed").height
         section.cards = [
             Card(theme.text("card_quarantined", lang), figures.format_count(quarantined, lang=lang),
                  theme.text("card_quarantined_detail", lang, rows=figures.format_count(read, lang=lang))),

@@ -4,17 +4,10 @@ same marts is `cci dashboards`."""
 
 
 import dagster as dg
-import polars as pl
 
 from dashboards.data import load_dataset
 from dashboards.snapshots import write_snapshots
-from pipelines import publish, settings
-
-
-def published_marts_with_build_info() -> tuple[dict[str, pl.DataFrame], dict]:
-    marts = publish.read_published()
-    info = marts["build_metadata"].row(0, named=True)
-    return marts, info
+from pipelines import settings
 
 
 class DashboardSnapshotsConfig(dg.Config):

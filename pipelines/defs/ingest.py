@@ -26,8 +26,8 @@ from pipelines.registrations.reader import (
     RegistrationFileError,
     RegistrationFileResult,
     load_overrides,
-    read_registration_file,
 )
+from pipelines.registrations.parse_cache import RegistrationParseCache  # [parse cache]
 from pipelines.registrations.versions import list_registration_files, load_corrections, plan_versions
 
 
@@ -127,11 +127,17 @@ def read_all_registrations(
     registrations_dir = raw_root / "registrations"
     read: dict[str, tuple[RegistrationFileResult, erasure.ErasedFile]] = {}
     errors: dict[str, str] = {}
+    # [parse cache] pipelines/registrations/parse_cache.py: an unchanged export is not parsed again
+    # (results kept in <data dir>/warehouse/cache/registrations/); the others are parsed in parallel.
+    parse_cache = RegistrationParseCache.for_raw_root(raw_root)
+    parse_cache.warm([(path, event if event in known_events else None) for path, event in found],
+                     raw_root=raw_root, overrides=overrides)
+    # [/parse cache]
     for path, folder_event in found:
         key = path.relative_to(registrations_dir).as_posix()
         event_id = folder_event if folder_event in known_events else None
         try:
-            result = read_registration_file(path, event_id, raw_root=raw_root, overrides=overrides)
+            result = parse_cache.read(path, event_id, raw_root=raw_root, overrides=overrides)  # [parse cache]
         except RegistrationFileError as error:
             errors[key] = str(error)
             continue

@@ -40,7 +40,12 @@ def statistics_files(raw_root: Path) -> list[Path]:
     base = raw_root / "statistics"
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() != ".md")
+    # statistics/geo/ holds boundary files for the dashboards' maps, not observations.
+    return sorted(
+        p for p in base.rglob("*")
+        if p.is_file() and not p.name.startswith((".", "~$")) and p.suffix.lower() != ".md"
+        and not p.relative_to(base).parts[0] == "geo"
+    )
 
 
 def is_fallback_rates(relative: Path | str) -> bool:

@@ -10,7 +10,7 @@ SUITES = [
     MartSuite("fct_data_quality", lambda: [
         E.ExpectColumnValuesToNotBeNull(column="source_file"),
         E.ExpectColumnValuesToBeInSet(column="source", value_set=["registrations", "surveys", "statistics", "programme"]),
-        E.ExpectColumnValuesToBeInSet(column="file_status", value_set=["loaded", "failed"]),
+        E.ExpectColumnValuesToBeInSet(column="file_status", value_set=["loaded", "failed", "superseded", "duplicate"]),
         E.ExpectColumnValuesToBeBetween(column="quarantined_rows", min_value=0),
         E.ExpectColumnValuesToBeBetween(column="rows_read", min_value=0),
         E.ExpectCompoundColumnsToBeUnique(column_list=["source_file", "quarantine_reason"]),

@@ -295,3 +295,14 @@ def test_every_figure_speaks_russian():
     assert fig.layout.title.text == theme.text("events_title", "ru")
     assert fig.data[0].name == "Публичное мероприятие"
     assert fig.layout.separators == ", "
+
+
+def test_a_superseded_file_is_not_a_failure():
+    superseded = QUALITY.with_columns(
+        pl.when(pl.col("source_file") == "registrations/E2/b.xlsx").then(pl.lit("superseded"))
+        .otherwise(pl.col("file_status")).alias("file_status"))
+    table = figures.files_table(superseded).data[0]
+    assert list(table.cells.values[4]) == ["Loaded", "Superseded", "Failed"]
+    assert list(table.cells.fill.color[0]) == ["#FFFFFF", "#FFFFFF", "#FBE3D6"]
+    freshness = figures.freshness_table(superseded).data[0].cells.values
+    assert list(freshness[2]) == ["0", "1"]  # failed files per source: only the statistics file

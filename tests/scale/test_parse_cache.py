@@ -189,7 +189,7 @@ def test_the_old_version_of_a_changed_file_is_removed(raw, tmp_path):
     RegistrationParseCache(cache_dir, workers=1).warm(files, raw_root=raw)
     old_keys = set(pl.read_parquet(cache_dir / parse_cache.INDEX_FILE)["key"])
     path = next(p for p, _ in files if p.suffix == ".csv" and _utf8(p))
-    path.write_bytes(path.read_bytes().replace(b"@", b"@", 1) + b"\n")  # a trailing blank line: new bytes
+    path.write_bytes(path.read_bytes() + b"\n")  # a trailing blank line: the same rows, new bytes
     stats = RegistrationParseCache(cache_dir, workers=1).warm(files, raw_root=raw)
     assert (stats.parsed, stats.evicted) == (1, 1)
     index = pl.read_parquet(cache_dir / parse_cache.INDEX_FILE)
