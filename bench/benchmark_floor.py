@@ -71,7 +71,11 @@ def file_manifests(data_dir: Path, built: duckdb.DuckDBPyConnection) -> pl.DataF
     return joined
 
 
-def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path, secret: bytes) -> dict:
+def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path, secret: bytes,
+              reference_db: Path | None = None) -> dict:
+    """The floor for one data directory.  ``built_db`` is that directory's build (its small tables
+    and table shapes are reused); ``reference_db``, another complete build, stands in for the
+    tables a stopped build had not written yet (their shapes, the seeds, small lookup tables)."""
     data_dir, floor_dir = Path(data_dir), Path(floor_dir)
     raw_root = data_dir / "raw"
     shutil.rmtree(floor_dir, ignore_errors=True)
@@ -79,6 +83,8 @@ def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path,
     database = floor_dir / built_db.name  # same catalog name as the build, so compiled refs resolve
     con = duckdb.connect(str(database))
     con.execute(f"attach '{built_db}' as built (read_only)")
+    if reference_db is not None:
+        con.execute(f"attach '{reference_db}' as ref (read_only)")
     watch = Stopwatch()
     manifests = file_manifests(data_dir, con.cursor())
     watch.lap("plan (untimed)")
@@ -124,7 +130,7 @@ def _registries(con: duckdb.DuckDBPyConnection, raw_root: Path) -> None:
     for table, relative in (("projects", "programme/projects.csv"), ("events", "events/events.csv")):
         path = raw_root / relative
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        con.execute(f"create or replace table raw.{table} as select * from built.raw.{table} limit 0")
+        con.execute(f"create or replace table raw.{table} as select * from {_source(con, 'raw', table)} limit 0")
         _insert(con, f"raw.{table}",
                 f"select *, '{relative}' as _source_file, "
                 f"cast(row_number() over () + 1 as bigint) as _source_row, '{digest}' as _file_hash, "
@@ -321,7 +327,8 @@ def _normalise_and_quarantine(con: duckdb.DuckDBPyConnection, manifests: pl.Data
         case when reason is null and row_number() over (partition by source_file, raw_cells order by source_row) > 1
              then 'duplicate_in_file' else reason end as reason_code
     from judged""")
-    con.execute("create or replace table raw.registrations as select * from built.raw.registrations limit 0")
+    con.execute(f"create or replace table raw.registrations as "
+                f"select * from {_source(con, 'raw', 'registrations')} limit 0")
     _insert(con, "raw.registrations", f"""
     select substr(file_hash, 1, 16) || ':' || source_row as registration_id, event_id,
            source_file as _source_file, source_row as _source_row, file_hash as _file_hash,
@@ -336,14 +343,15 @@ def _normalise_and_quarantine(con: duckdb.DuckDBPyConnection, manifests: pl.Data
            case when consent_code is not null then consent_code = 'true' end as research_consent,
            now() as _ingested_at
     from floor_rows where reason_code is null""")
-    con.execute("create or replace table raw.registration_quarantine as "
-                "select * from built.raw.registration_quarantine limit 0")
+    con.execute(f"create or replace table raw.registration_quarantine as "
+                f"select * from {_source(con, 'raw', 'registration_quarantine')} limit 0")
     _insert(con, "raw.registration_quarantine", """
     select event_id, source_file as _source_file, cast(null as varchar) as source_sheet, source_row as _source_row,
            file_hash as _file_hash, reason_code, reason_code as reason_detail, raw_cells as raw_record,
            now() as _ingested_at
     from floor_rows where reason_code is not null""")
-    con.execute("create or replace table raw.registration_files as select * from built.raw.registration_files limit 0")
+    con.execute(f"create or replace table raw.registration_files as "
+                f"select * from {_source(con, 'raw', 'registration_files')} limit 0")
     _insert(con, "raw.registration_files", """
     select source_file as _source_file, any_value(file_hash) as _file_hash, any_value(event_id) as event_id,
            'loaded' as status, count(*) as rows_read, count(*) filter (where reason_code is null) as rows_staged,
@@ -365,7 +373,8 @@ def _normalise_and_quarantine(con: duckdb.DuckDBPyConnection, manifests: pl.Data
 
 def _identities(con: duckdb.DuckDBPyConnection, secret: bytes) -> None:
     salt = secret.hex()
-    con.execute("create or replace table raw.person_identities as select * from built.raw.person_identities limit 0")
+    con.execute(f"create or replace table raw.person_identities as "
+                f"select * from {_source(con, 'raw', 'person_identities')} limit 0")
     _insert(con, "raw.person_identities", f"""
     with keyed as (
         select registration_id, event_id,
@@ -385,20 +394,33 @@ def _identities(con: duckdb.DuckDBPyConnection, secret: bytes) -> None:
            match_rule
     from keyed""")
     for table in ("registrations_superseded", "person_match_evidence"):
-        exists = con.execute(f"select count(*) from duckdb_tables() where database_name = 'built' "
-                         f"and schema_name = 'raw' and table_name = '{table}'").fetchone()[0]
-        if exists:
-            con.execute(f"create or replace table raw.{table} as select * from built.raw.{table} limit 0")
+        source = _source(con, "raw", table, required=False)
+        if source:
+            con.execute(f"create or replace table raw.{table} as select * from {source} limit 0")
+
+
+def _source(con: duckdb.DuckDBPyConnection, schema: str, table: str, required: bool = True) -> str | None:
+    """``built.<schema>.<table>``, else the reference build's, for a table the floor copies or imitates."""
+    for database in ("built", "ref"):
+        found = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = ? "
+                            "and table_name = ?", [database, schema, table]).fetchone()[0]
+        if found:
+            return f'{database}.{schema}."{table}"'
+    if required:
+        raise RuntimeError(f"{schema}.{table} is in neither the build nor a reference build")
+    return None
 
 
 def _copy_other_raw_and_seeds(con: duckdb.DuckDBPyConnection) -> None:
-    tables = con.execute("select schema_name, table_name from duckdb_tables() where database_name = 'built' "
-                     "and (schema_name = 'raw' or schema_name = 'reference')").fetchall()
+    tables = con.execute("select distinct schema_name, table_name from duckdb_tables() "
+                         "where database_name in ('built', 'ref') "
+                         "and (schema_name = 'raw' or schema_name = 'reference')").fetchall()
     for schema, table in tables:
         if schema == "raw" and (table in REGISTRATION_TABLES or table in ("projects", "events")):
             continue
         con.execute(f"create schema if not exists {schema}")
-        con.execute(f'create or replace table {schema}."{table}" as select * from built.{schema}."{table}"')
+        con.execute(f'create or replace table {schema}."{table}" as select * from {_source(con, schema, table)}')
+
 
 
 # ---------------------------------------------------------------------- models

@@ -102,6 +102,7 @@ class PhaseRun:
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
     log: str = ""
+    samples: list[tuple[float, int]] = field(default_factory=list)  # (epoch seconds, tree RSS bytes)
 
     def to_dict(self) -> dict:
         return {"name": self.name, "returncode": self.returncode, "seconds": round(self.seconds, 2),
@@ -122,10 +123,12 @@ def run_phase(name: str, args: list[str], *, result_file: Path, log_file: Path, 
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
                                    start_new_session=True)  # its own process group, to stop it whole
     peak, stopped = 0, None
+    samples: list[tuple[float, int]] = []
     limit = memory_limit_gb * 1024**3
     while process.poll() is None:
         rss = tree_rss_bytes(process.pid)
         peak = max(peak, rss)
+        samples.append((time.time(), rss))
         elapsed = time.perf_counter() - started
         if rss > limit:
             stopped = "memory"
@@ -138,8 +141,10 @@ def run_phase(name: str, args: list[str], *, result_file: Path, log_file: Path, 
         time.sleep(poll_s)
     seconds = time.perf_counter() - started
     result = json.loads(result_file.read_text()) if result_file.exists() else {}
-    return PhaseRun(name, process.returncode, seconds, peak / 1024**3, stopped, result, load_before,
-                    os.getloadavg(), str(log_file))
+    run = PhaseRun(name, process.returncode, seconds, peak / 1024**3, stopped, result, load_before,
+                   os.getloadavg(), str(log_file))
+    run.samples = samples
+    return run
 
 
 def self_peak_rss_gb() -> dict:
@@ -176,6 +181,20 @@ def classify_steps(step_stats: list[dict], event_kinds: dict[str, set[str]],
         else:
             stages[key] = "other"
     return stages
+
+
+def stage_peak_gb(steps: list[dict], samples: list[tuple[float, int]]) -> dict[str, float]:
+    """The highest tree RSS sampled while each stage's steps ran (steps carry start/end epochs)."""
+    peaks: dict[str, float] = {}
+    for step in steps:
+        if not step.get("start"):
+            continue
+        end = step.get("end") or float("inf")
+        inside = [rss for t, rss in samples if step["start"] <= t <= end]
+        if inside:
+            stage = step.get("stage") or "other"
+            peaks[stage] = max(peaks.get(stage, 0.0), round(max(inside) / 1024**3, 2))
+    return peaks
 
 
 def stage_seconds(steps: list[dict], stages: dict[str, str]) -> dict[str, float]:

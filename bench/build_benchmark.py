@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -48,6 +49,7 @@ from benchmark_support import (  # noqa: E402
     median,
     run_phase,
     self_peak_rss_gb,
+    stage_peak_gb,
     stage_seconds,
 )
 
@@ -105,6 +107,8 @@ def _phase_build(args: argparse.Namespace) -> dict:
     settings.warehouse_db().parent.mkdir(parents=True, exist_ok=True)
     import dagster as dg
 
+    if args.duckdb_memory_limit:
+        _limit_dbt_memory(Path(args.data_dir), args.duckdb_memory_limit)
     from pipelines.dbt_project import cci_dbt_project
 
     started_prepare = time.perf_counter()
@@ -129,10 +133,33 @@ def _phase_build(args: argparse.Namespace) -> dict:
     out.update(success=result.success, prepare_seconds=round(prepare_seconds, 2),
                launch_seconds=round(first_step - launched, 2) if first_step else None,
                definitions_seconds=round(definitions_seconds_, 2),
-               startup_seconds=round(imported - PHASE_STARTED - prepare_seconds, 2),
+               imports_seconds=round(started_prepare - PHASE_STARTED, 2),
                job_seconds=round(finished - imported, 2), **self_peak_rss_gb())
     out["truth_check"] = truth_check(Path(args.data_dir)) if result.success else None
     return out
+
+
+def _limit_dbt_memory(data_dir: Path, limit: str) -> None:
+    """Run dbt with the project's profile plus a DuckDB ``memory_limit``.
+
+    The stock profile sets no limit, so DuckDB may take 80 % of the machine's memory before it
+    spills; this variant measures the proposed profile setting without editing the project.
+    Patched before the code location is imported, so the dbt resource and assets use it."""
+    import yaml
+    from dagster_dbt import DbtProject
+
+    import pipelines.dbt_project as dbt_project_module
+    from pipelines import settings
+
+    profile = yaml.safe_load((settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
+    for target in profile["cci_warehouse"]["outputs"].values():
+        # only the limit: DuckDB spills next to the database file (<db>.tmp); dbt-duckdb applies the
+        # settings on every connection, and a temp_directory cannot change once used
+        target.setdefault("settings", {}).update(memory_limit=limit)
+    profiles_dir = data_dir / "benchmark_profile"
+    profiles_dir.mkdir(parents=True, exist_ok=True)
+    (profiles_dir / "profiles.yml").write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
+    dbt_project_module.cci_dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=profiles_dir)
 
 
 def run_report(instance, run_id: str) -> dict:
@@ -163,8 +190,7 @@ def run_report(instance, run_id: str) -> dict:
     publish_end = max((s["end"] for s in steps if s["end"] and stages.get(s["step_key"]) == "publish"), default=None)
     return {
         "run_id": run_id,
-        "steps": [{k: v for k, v in s.items() if k not in ("start", "end")} | {"stage": stages.get(s["step_key"])}
-                  for s in sorted(steps, key=lambda s: s["start"] or 0)],
+        "steps": [s | {"stage": stages.get(s["step_key"])} for s in sorted(steps, key=lambda s: s["start"] or 0)],
         "stages": stage_seconds(steps, stages),
         "to_published_seconds": round(publish_end - started, 2) if publish_end and started else None,
         "run_created": run.create_timestamp.timestamp() if run else None,
@@ -245,7 +271,8 @@ def _phase_floor(args: argparse.Namespace) -> dict:
 
     settings.export_environment(args.data_dir)
     out = run_floor(Path(args.data_dir), settings.warehouse_db(), Path(args.dbt_target),
-                    Path(args.data_dir) / "floor", privacy.secret())
+                    Path(args.data_dir) / "floor", privacy.secret(),
+                    reference_db=Path(args.reference_db) if args.reference_db else None)
     return {**out, **self_peak_rss_gb()}
 
 
@@ -293,8 +320,10 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     logs.mkdir(parents=True, exist_ok=True)
     env = _environment(args.work_dir, data_dir)
     common = {"memory_limit_gb": args.memory_limit_gb, "timeout_s": args.phase_timeout_min * 60, "env": env}
-    record: dict = {"participations": participations, "started_at": _now(), "data_dir": str(data_dir),
-                    "machine": machine(), "phases": {}}
+    variant = f"DuckDB memory_limit {args.duckdb_memory_limit} in the dbt profile" if args.duckdb_memory_limit else None
+    record: dict = {"participations": participations, "variant": variant, "started_at": _now(),
+                    "data_dir": str(data_dir), "machine": machine(), "phases": {}}
+    limit = ["--duckdb-memory-limit", args.duckdb_memory_limit] if args.duckdb_memory_limit else []
 
     def phase(name: str, extra: list[str], label: str | None = None) -> PhaseRun:
         label = label or name
@@ -302,6 +331,8 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
         run = run_phase(name, ["--data-dir", str(data_dir), *extra], result_file=logs / f"{label}.json",
                         log_file=logs / f"{label}.log", **common)
         record["phases"][label] = run.to_dict()
+        if name == "build" and run.result.get("steps"):
+            record["phases"][label]["stage_peak_gb"] = stage_peak_gb(run.result["steps"], run.samples)
         state = "ok" if run.returncode == 0 else f"FAILED ({run.stopped or run.returncode}; log {run.log})"
         print(f"[p{participations}] {label}: {run.seconds:.1f} s, peak {run.peak_tree_rss_gb:.2f} GB, {state}",
               flush=True)
@@ -312,9 +343,12 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     if generated.returncode != 0:
         return record
     _reset_outputs(data_dir)
-    build = phase("build", [])
+    build = phase("build", limit)
     if build.stopped:
         record["phases"]["build"]["result"] = _stopped_run_report(args.work_dir)
+        record["phases"]["build"]["result"]["last_dbt_node"] = _last_dbt_node(Path(build.log))
+        record["phases"]["build"]["stage_peak_gb"] = stage_peak_gb(
+            record["phases"]["build"]["result"].get("steps", []), build.samples)
         _save(record)
     if _ingested(data_dir):
         phase("identity", [])
@@ -324,16 +358,37 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     target = build_result.get("dbt_target")
     if not args.skip_floor and target and "cci_dbt_models" in done:
         phase("floor", ["--dbt-target", target])
+    elif not args.skip_floor and "raw_registrations" in done and (reference := _reference_build(participations)):
+        # the build stopped before dbt: take the compiled models (data-independent) and the tables
+        # it had not written yet from a smaller complete build
+        record["floor_reference"] = reference
+        phase("floor", ["--dbt-target", reference["dbt_target"], "--reference-db", reference["warehouse"]])
     if "published_marts" in done:
         phase("queries", ["--query-runs", str(args.query_runs)])
     if build_result.get("success") and not args.skip_incremental:
-        _incremental(participations, data_dir, args, record, phase)
+        _incremental(participations, data_dir, args, record, phase, limit)
     record["finished_at"] = _now()
     _save(record)
     return record
 
 
-def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, record: dict, phase) -> None:
+def _reference_build(participations: int) -> dict | None:
+    """The largest smaller scale whose build completed and whose warehouse and dbt target still exist."""
+    best = None
+    for path in RESULTS_DIR.glob("p*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        build = record.get("phases", {}).get("build", {}).get("result", {})
+        warehouse = Path(record["data_dir"]) / "warehouse" / "warehouse.duckdb"
+        target = build.get("dbt_target")
+        if (record["participations"] < participations and build.get("success") and target
+                and Path(target).exists() and warehouse.exists()
+                and (best is None or record["participations"] > best["participations"])):
+            best = {"participations": record["participations"], "dbt_target": target, "warehouse": str(warehouse)}
+    return best
+
+
+def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, record: dict, phase,
+                 limit: list[str]) -> None:
     """Add one event's export, rebuild with the cache warm, then put the generated set back."""
     from pipelines.demo.scale import GROUND_TRUTH_DIR, add_event_export
 
@@ -345,7 +400,7 @@ def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, 
     added = add_event_export(data_dir, rows=args.incremental_rows, seed=args.seed)
     record["incremental_event"] = vars(added)
     try:
-        phase("build", [], label="incremental_build")
+        phase("build", limit, label="incremental_build")
     finally:
         shutil.rmtree(data_dir / "raw" / "registrations" / added.event_id, ignore_errors=True)
         shutil.copy2(backup / "events.csv", data_dir / "raw" / "events" / "events.csv")
@@ -366,6 +421,12 @@ def _stopped_run_report(work_dir: Path) -> dict:
     out = run_report(instance, runs[0].run_id)
     out["success"] = False
     return out
+
+
+def _last_dbt_node(log: Path) -> str | None:
+    """The last model or test dbt started, from a phase's log (where a stopped build was)."""
+    started = re.findall(r"START (?:sql \w+ model|test|unit_test) (\S+)", log.read_text(errors="replace"))
+    return started[-1] if started else None
 
 
 def _ingested(data_dir: Path) -> bool:
@@ -406,7 +467,8 @@ def _environment(work_dir: Path, data_dir: Path) -> dict[str, str]:
 
 def _save(record: dict) -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"p{record['participations']}.json"
+    suffix = f"-{re.sub(r'[^0-9A-Za-z]+', '', record['variant'].split(' in ')[0])}" if record.get("variant") else ""
+    path = RESULTS_DIR / f"p{record['participations']}{suffix}.json"
     path.write_text(json.dumps(record, indent=1, default=str) + "\n", encoding="utf-8")
 
 
@@ -427,12 +489,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-incremental", action="store_true")
     parser.add_argument("--memory-limit-gb", type=float, default=18.0, help="stop a phase whose process tree exceeds this")
     parser.add_argument("--phase-timeout-min", type=float, default=240.0, help="stop a phase running longer")
+    parser.add_argument("--duckdb-memory-limit", help="run dbt with this DuckDB memory_limit (e.g. 4GB): a variant "
+                        "measuring the proposed profile setting; results are stored apart")
     parser.add_argument("--report-only", action="store_true", help="only rewrite docs/benchmarks.md")
     # a phase run by the driver in a child process
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--dbt-target", help=argparse.SUPPRESS)
+    parser.add_argument("--reference-db", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.phase:

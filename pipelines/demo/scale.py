@@ -61,6 +61,7 @@ MAX_PROJECTS = 1_000
 MAX_EVENTS = 100_000
 MAX_PERSONS = 2_000_000
 MAX_XLSX_FILES = 150  # XLSX is slow to write and to read: a small share at large scale
+RENDER_CHUNK_ROWS = 400_000  # rows rendered at a time (whole files), to bound the generator's memory
 
 COUNTRY_WEIGHTS = {"RU": 0.40, "FI": 0.16, "SE": 0.10, "NO": 0.10, "EE": 0.06, "DK": 0.05, "LV": 0.05,
                    "LT": 0.05, "IS": 0.03}
@@ -302,18 +303,17 @@ def generate_programme(
     raw = data_dir / "raw"
     truth_path = data_dir / GROUND_TRUTH_DIR / TRUTH_FILE
     shape = ProgrammeShape.for_participations(participations)
-    if (raw / MARKER_FILE).exists() and truth_path.exists():
-        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    if (raw / MARKER_FILE).exists():
+        truth = json.loads(truth_path.read_text(encoding="utf-8")) if truth_path.exists() else {}
         same = truth.get("generator_version") == GENERATOR_VERSION and truth.get("seed") == seed and (
             truth.get("shape", {}).get("participations") == participations) and not truth.get("events_added")
         if same and not overwrite:
             return summary_from_truth(data_dir, truth, generated=False, seconds=time.perf_counter() - started)
         if not overwrite:
-            raise FileExistsError(
-                f"{raw} holds another synthetic set ({truth.get('shape')}, seed {truth.get('seed')}); pass overwrite")
+            described = f"{truth.get('shape')}, seed {truth.get('seed')}" if truth else "the demo set or another"
+            raise FileExistsError(f"{raw} holds another synthetic set ({described}); pass overwrite to replace it")
     elif raw.exists() and any(p.is_file() for p in raw.rglob("*") if p.name != "README.md"):
-        if not (raw / MARKER_FILE).exists():
-            raise FileExistsError(f"{raw} holds files that are not synthetic (no {MARKER_FILE}); refusing to mix")
+        raise FileExistsError(f"{raw} holds files that are not synthetic (no {MARKER_FILE}); refusing to mix")
     for sub in ("programme", "events", "registrations", "statistics", "surveys"):
         shutil.rmtree(raw / sub, ignore_errors=True)
     shutil.rmtree(data_dir / GROUND_TRUTH_DIR, ignore_errors=True)
@@ -983,9 +983,9 @@ def _dates(days: pl.Expr, style: str) -> pl.Expr:
 
 
 def render_rows(rows: pl.DataFrame, persons: pl.DataFrame, orgs: pl.DataFrame, events: pl.DataFrame,
-                layout: Layout, seed: int) -> pl.DataFrame:
+                layout: Layout, seed: int, part: int = 0) -> pl.DataFrame:
     """The cells of every row of one layout, in the layout's column order (strings; XLSX dates as dates)."""
-    rng = np.random.default_rng([seed, LAYOUT_INDEX[layout.name], rows.height])
+    rng = np.random.default_rng([seed, LAYOUT_INDEX[layout.name], rows.height] + ([part] if part else []))
     n = rows.height
     frame = rows.join(persons, on="person", how="left", maintain_order="left").join(
         orgs.select("org", pl.col("name_local").alias("org_local"), pl.col("name_latin").alias("org_latin")),
@@ -1140,22 +1140,32 @@ def write_registration_files(raw: Path, rows: pl.DataFrame, persons: pl.DataFram
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = []
         for index, layout in enumerate(LAYOUTS):
-            subset = rows.filter(pl.col("layout") == index)
-            if not subset.height:
-                continue
-            cells = render_rows(subset, persons, orgs, events, layout, seed)
             files = event_files.filter(pl.col("layout") == index).select("file_id", "source_file")
-            if layout.container == "xlsx":
-                for file_id, part in cells.partition_by("file_id", as_dict=True, maintain_order=True).items():
-                    source = files.filter(pl.col("file_id") == file_id[0])["source_file"][0]
-                    futures.append(pool.submit(_write_xlsx, raw / source, layout, part.drop("file_id"),
-                                               subset.filter(pl.col("file_id") == file_id[0])))
-                    written += 1
-                continue
-            written += _write_csv_files(pool, futures, raw, layout, cells, files)
+            for part, subset in enumerate(_whole_file_chunks(rows.filter(pl.col("layout") == index))):
+                cells = render_rows(subset, persons, orgs, events, layout, seed, part=part)
+                if layout.container == "xlsx":
+                    for file_id, sheet in cells.partition_by("file_id", as_dict=True, maintain_order=True).items():
+                        source = files.filter(pl.col("file_id") == file_id[0])["source_file"][0]
+                        futures.append(pool.submit(_write_xlsx, raw / source, layout, sheet.drop("file_id"),
+                                                   subset.filter(pl.col("file_id") == file_id[0])))
+                        written += 1
+                    continue
+                written += _write_csv_files(pool, futures, raw, layout, cells, files)
+                del cells
         for future in futures:
             future.result()
     return written
+
+
+def _whole_file_chunks(rows: pl.DataFrame) -> list[pl.DataFrame]:
+    """The rows in chunks of about RENDER_CHUNK_ROWS, never splitting a file (bounds the memory)."""
+    if not rows.height:
+        return []
+    sizes = rows.group_by("file_id", maintain_order=True).len()
+    starts = sizes["len"].cum_sum() - sizes["len"]
+    chunk_of = dict(zip(sizes["file_id"].to_list(), (starts // RENDER_CHUNK_ROWS).to_list()))
+    labelled = rows.with_columns(pl.col("file_id").replace_strict(chunk_of, return_dtype=pl.Int64).alias("_chunk"))
+    return [part.drop("_chunk") for part in labelled.partition_by("_chunk", maintain_order=True)]
 
 
 def _write_csv_files(pool: ThreadPoolExecutor, futures: list, raw: Path, layout: Layout, cells: pl.DataFrame,

@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from pipelines.demo.generator import generate_demo_data
 from pipelines.demo.scale import (
     FILES_TRUTH,
     PARTICIPATIONS_TRUTH,
@@ -169,6 +170,12 @@ def test_an_existing_set_is_kept_and_real_data_is_refused(tmp_path):
     assert again.generated is False and again.participations == 600
     with pytest.raises(FileExistsError):
         generate_programme(data_dir, 800, seed=3, progress=False)
+    demo = tmp_path / "demo"
+    generate_demo_data(demo)
+    with pytest.raises(FileExistsError):
+        generate_programme(demo, 600, progress=False)  # the demo set is kept unless overwritten
+    replaced = generate_programme(demo, 600, progress=False, overwrite=True, include_reference_files=False)
+    assert replaced.generated and not (demo / "ground_truth" / "demo_ground_truth.json").exists()
     real = tmp_path / "real"
     (real / "raw" / "events").mkdir(parents=True)
     (real / "raw" / "events" / "events.csv").write_text("event_id\n")
@@ -192,3 +199,17 @@ def test_adding_an_event_export_updates_files_and_truth(tmp_path):
     # one row per person, everyone attended; 40 % of them are new to the programme
     assert added.participations == 100 and added.new_persons == 40
     json.dumps(after)  # still plain JSON
+
+
+def test_rendering_in_chunks_keeps_files_whole_and_true(tmp_path, monkeypatch):
+    """At large scale files are rendered a few hundred thousand rows at a time; a file is never split."""
+    import pipelines.demo.scale as scale
+
+    monkeypatch.setattr(scale, "RENDER_CHUNK_ROWS", 150)
+    data_dir = tmp_path / "d"
+    generate_programme(data_dir, 1_000, seed=9, progress=False, include_reference_files=False)
+    raw = data_dir / "raw"
+    truth = pl.read_parquet(data_dir / "ground_truth" / FILES_TRUTH)
+    for row in truth.iter_rows(named=True):
+        result = read_registration_file(raw / row["source_file"], row["event_id"], raw_root=raw)
+        assert (result.file.rows_read, result.staged.height) == (row["rows_read"], row["rows_staged"])
