@@ -2,26 +2,33 @@
 
 One page per module of :mod:`dashboards.pages`, a filter bar (project, period, participant
 country, target group) whose choices apply to every chart of the page, and an English/Russian
-switch. The app reads ``<data>/marts/current`` only, and reloads it when a build publishes a
-new release; it never opens the live build database.
+switch. The project filter starts on the whole programme (when there is more than one project):
+the overview then ranks every project, and each row leads to that project's pages
+(``/<page>?project=<id>``; ``&lang=ru`` for Russian). The app reads ``<data>/marts/current``
+only, as DuckDB views over its files, and answers each selection with queries whose results
+it caches; it reopens the release when a build publishes a new one and never opens the live
+build database.
 """
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlencode
 
 import dash
-import polars as pl
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dash_table, dcc, html
+from dash.dash_table.Format import Format, Group
 
-from dashboards import figures, theme
+from dashboards import figures, queries, theme
 from dashboards.data import PTD_VALUE, Dataset, Filters, load_dataset, period_options
-from dashboards.pages import FILTER_NAMES, Section, all_pages, page
+from dashboards.pages import FILTER_NAMES, Section, Table, all_pages, filters_for, page
 
 STATIC = Path(__file__).parent / "static"
+#: The project filter's value for the whole programme.
+PROGRAMME = "__programme__"
 
-__all__ = ["create_app", "PublishedData", "render_section"]
+__all__ = ["create_app", "PublishedData", "render_section", "load_store_dataset", "PROGRAMME"]
 
 
 class PublishedData:
@@ -46,6 +53,24 @@ class PublishedData:
             return self._dataset
 
 
+def load_store_dataset(app: dash.Dash) -> Dataset:
+    """The release an app built by :func:`create_app` serves (for benchmarks and tests)."""
+    return app.server.config["cci_store"].get()
+
+
+def _project_of(value: str | None) -> str | None:
+    return None if value in (None, "", PROGRAMME) else value
+
+
+def _query(project_id: str | None, lang: str | None = None) -> str:
+    params = {}
+    if project_id:
+        params["project"] = project_id
+    if lang and lang != "en":
+        params["lang"] = lang
+    return "?" + urlencode(params) if params else ""
+
+
 def _slug(pathname: str | None) -> str:
     name = (pathname or "/").strip("/").split("/")[0] or "overview"
     return name if name in {p.SLUG for p in all_pages()} else "overview"
@@ -62,6 +87,54 @@ def _graph(chart, index: int, dataset: Dataset, lang: str):
         dcc.Graph(id=f"chart-{index}-{chart.chart_id}", figure=fig, config=theme.PLOTLY_CONFIG,
                   responsive=True, style={"height": f"{height}px"}),
         html.P(chart.source, className="source"),
+    ])
+
+
+def _markdown_text(value: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>" else c for c in value)
+
+
+def render_table(table: Table, lang: str):
+    """A :class:`Table` as a Dash DataTable: sortable, filterable, paged; the project column
+    links to the project's pages."""
+    columns, data = [], []
+    for column in table.columns:
+        spec = {"id": column.key, "name": column.header}
+        if column.key == "project":
+            spec["presentation"] = "markdown"
+        elif column.numeric:
+            spec.update(type="numeric", format=Format(group=Group.yes, group_delimiter="\u00a0" if lang == "ru" else ",")
+                        .nully("–"))
+        columns.append(spec)
+    for row in table.rows:
+        record = {}
+        for column in table.columns:
+            shown, value = row.get(column.key, ("", None))
+            if column.key == "project" and row.get("_project"):
+                record[column.key] = f"[{_markdown_text(shown)}](/overview?project={quote(row['_project'])}{'&lang=' + lang if lang != 'en' else ''})"
+            elif column.numeric:
+                # a suppressed count stays "<5" (text); a missing value is empty ("–")
+                record[column.key] = theme.SUPPRESSED_LABEL if shown == theme.SUPPRESSED_LABEL else value
+            else:
+                record[column.key] = shown
+        record["status_code"] = row.get("_status", "")
+        data.append(record)
+    # the status coloured as on the cards: reached or on track green, behind or short vermillion
+    colours = {"on_track": theme.OKABE_ITO["bluish_green"], "target_reached": theme.OKABE_ITO["bluish_green"],
+               "behind": theme.OKABE_ITO["vermillion"], "target_not_reached": theme.OKABE_ITO["vermillion"]}
+    styles = [{"if": {"filter_query": f'{{status_code}} = "{code}"', "column_id": "status"},
+               "color": colour, "fontWeight": 600} for code, colour in colours.items()]
+    return html.Div(className="table-block", children=[
+        html.H3(table.title),
+        dash_table.DataTable(
+            id=f"table-{table.table_id}", columns=columns, data=data, page_size=25, sort_action="native",
+            filter_action="native", markdown_options={"link_target": "_self"},
+            style_table={"overflowX": "auto"}, style_cell={"textAlign": "left", "fontFamily": "inherit", "padding": "4px 8px"},
+            style_header={"backgroundColor": "#E8EEF4", "fontWeight": 600}, style_data_conditional=styles,
+            hidden_columns=[], css=[{"selector": ".show-hide", "rule": "display: none"}],
+        ),
+        html.P(table.source, className="source"),
+        html.P(table.note, className="meta") if table.note else None,
     ])
 
 
@@ -83,7 +156,8 @@ def render_section(section: Section, dataset: Dataset, lang: str, *, index: int 
         children.append(html.Div(className="charts", children=[
             _graph(chart, index, dataset, lang) for chart in section.charts
         ]))
-    elif not section.cards:
+    children += [render_table(table, lang) for table in section.tables]
+    if not section.charts and not section.cards and not section.tables:
         children.append(html.Div(theme.text("no_data_yet", lang), className="no-data"))
     return html.Section(className="project", children=children)
 
@@ -101,13 +175,22 @@ def _footer(dataset: Dataset, lang: str) -> str:
                      theme.text("suppressed_note", lang), theme.text("privacy_note", lang)])
 
 
-def _project_options(dataset: Dataset) -> list[dict]:
-    return [{"label": f"{r['project_id']} – {r.get('project_name') or ''}", "value": r["project_id"]}
-            for r in dataset.projects().to_dicts()]
+def _project_options(dataset: Dataset, lang: str = "en") -> list[dict]:
+    projects = dataset.projects()
+    options = [{"label": theme.text("programme_option", lang), "value": PROGRAMME}] if projects.height != 1 else []
+    return options + [{"label": f"{r['project_id']} – {r.get('project_name') or ''}", "value": r["project_id"]}
+                      for r in projects.select("project_id", "project_name").iter_rows(named=True)]
+
+
+def _default_project(dataset: Dataset) -> str:
+    """The whole programme, or the only project of a single-project build."""
+    projects = dataset.projects()
+    return projects["project_id"][0] if projects.height == 1 else PROGRAMME
 
 
 def _country_options(dataset: Dataset, project_id: str | None, lang: str) -> list[dict]:
-    return [{"label": theme.label("country", c, lang=lang), "value": c} for c in _participant_countries(dataset, project_id)]
+    return [{"label": theme.label("country", c, lang=lang), "value": c}
+            for c in queries.participant_countries(dataset, project_id)]
 
 
 def _group_options(lang: str) -> list[dict]:
@@ -125,11 +208,11 @@ def create_app(data_dir: Path | None = None, *, dataset: Dataset | None = None) 
         __name__, assets_folder=str(STATIC), title=theme.text("app_title"), update_title=None,
         suppress_callback_exceptions=True, serve_locally=True,
     )
+    app.server.config["cci_store"] = store
 
     def layout():
         current = store.get()
-        projects = current.projects()
-        first = projects["project_id"][0] if projects.height else None
+        first = _default_project(current)
         return html.Div([
             dcc.Location(id="url"),
             html.Div(id="banner", children=_banner(current, "en")),
@@ -143,9 +226,9 @@ def create_app(data_dir: Path | None = None, *, dataset: Dataset | None = None) 
                 _filter("project", dcc.Dropdown(id="filter-project", value=first, clearable=False,
                                                 options=_project_options(current))),
                 _filter("period", dcc.Dropdown(id="filter-period", value=PTD_VALUE, clearable=False,
-                                               options=period_options(current, first, "en"))),
+                                               options=period_options(current, _project_of(first), "en"))),
                 _filter("country", dcc.Dropdown(id="filter-country", multi=True, value=[],
-                                                options=_country_options(current, first, "en"))),
+                                                options=_country_options(current, _project_of(first), "en"))),
                 _filter("target_group", dcc.Dropdown(id="filter-target_group", multi=True, value=[],
                                                      options=_group_options("en"))),
             ]),
@@ -157,6 +240,21 @@ def create_app(data_dir: Path | None = None, *, dataset: Dataset | None = None) 
     app.layout = layout
 
     @app.callback(
+        Output("filter-project", "value"), Output("lang", "value"),
+        Input("url", "search"), State("filter-project", "value"), State("lang", "value"),
+    )
+    def from_url(search, project_id, lang):
+        """``?project=<id>&lang=ru`` (the programme table's links, the navigation) chooses them."""
+        params = parse_qs((search or "").lstrip("?"))
+        chosen = params.get("project", [None])[0]
+        wanted_lang = params.get("lang", [None])[0]
+        current = store.get()
+        if chosen is not None and chosen != PROGRAMME and current.project(chosen) is None:
+            chosen = None
+        return (chosen if chosen and chosen != project_id else dash.no_update,
+                wanted_lang if wanted_lang in theme.LANGUAGES and wanted_lang != lang else dash.no_update)
+
+    @app.callback(
         Output("filter-project", "options"), Output("filter-period", "options"), Output("filter-period", "value"),
         Output("filter-country", "options"), Output("filter-target_group", "options"),
         *[Output(f"filter-{name}", "disabled") for name in FILTER_NAMES],
@@ -166,19 +264,24 @@ def create_app(data_dir: Path | None = None, *, dataset: Dataset | None = None) 
         Input("url", "pathname"), Input("lang", "value"), Input("filter-project", "value"),
         State("filter-period", "value"),
     )
-    def update_chrome(pathname, lang, project_id, period):
+    def update_chrome(pathname, lang, project_value, period):
         current = store.get()
         lang = lang or "en"
         module = page(_slug(pathname))
+        project_id = _project_of(project_value)
+        if project_id is not None and current.project(project_id) is None:
+            project_id = None
         periods = period_options(current, project_id, lang)
         if period not in {o["value"] for o in periods}:
             period = PTD_VALUE
-        disabled = [name not in module.FILTERS for name in FILTER_NAMES]
+        applies = filters_for(module, project_id)
+        disabled = [name not in applies for name in FILTER_NAMES]
         labels = [theme.text(f"filter_{name}", lang) for name in FILTER_NAMES]
-        nav = [dcc.Link(theme.text(p.TITLE, lang), href=f"/{p.SLUG}", className="active" if p is module else "")
+        search = _query(project_id, lang)
+        nav = [dcc.Link(theme.text(p.TITLE, lang), href=f"/{p.SLUG}{search}", className="active" if p is module else "")
                for p in all_pages()]
-        used = ", ".join(theme.text(f"filter_{name}", lang).lower() for name in module.FILTERS)
-        return (_project_options(current), periods, period, _country_options(current, project_id, lang),
+        used = ", ".join(theme.text(f"filter_{name}", lang).lower() for name in applies)
+        return (_project_options(current, lang), periods, period, _country_options(current, project_id, lang),
                 _group_options(lang), *disabled, *labels, nav,
                 theme.text(module.TITLE, lang), theme.text(f"intro_{module.SLUG}", lang),
                 theme.text("filters_used", lang, filters=used), _banner(current, lang), _footer(current, lang))
@@ -188,10 +291,11 @@ def create_app(data_dir: Path | None = None, *, dataset: Dataset | None = None) 
         Input("url", "pathname"), Input("filter-project", "value"), Input("filter-period", "value"),
         Input("filter-country", "value"), Input("filter-target_group", "value"), Input("lang", "value"),
     )
-    def render_page(pathname, project_id, period, countries, groups, lang):
+    def render_page(pathname, project_value, period, countries, groups, lang):
         current = store.get()
         module = page(_slug(pathname))
-        applies = set(module.FILTERS)
+        project_id = _project_of(project_value)
+        applies = set(filters_for(module, project_id))
         filters = Filters(
             project_id=project_id if "project" in applies else None,
             period=(period or PTD_VALUE) if "period" in applies else PTD_VALUE,
@@ -202,12 +306,3 @@ def create_app(data_dir: Path | None = None, *, dataset: Dataset | None = None) 
         return render_section(section, current, lang or "en")
 
     return app
-
-
-def _participant_countries(dataset: Dataset, project_id: str | None) -> list[str]:
-    """Participant countries of the project (from the person-level mart), sorted by code."""
-    participations = dataset.mart("fct_participations")
-    if participations is None or participations.is_empty():
-        return []
-    rows = participations if project_id is None else participations.filter(pl.col("project_id") == project_id)
-    return sorted(c for c in rows["country_code"].unique().to_list() if c)

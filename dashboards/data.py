@@ -1,9 +1,15 @@
 """What the dashboards read, and the page filters.
 
-:func:`load_dataset` reads the published marts (``data/marts/current``: never the live build
-database) and any boundary files, once per release. :class:`Filters` holds the choices of the
-filter bar (project, reporting period, participant countries, target groups); the functions
-below narrow mart frames to them, so that every chart of a page shows the same selection.
+:func:`load_dataset` opens the published marts (``data/marts/current``: never the live build
+database) as DuckDB views over their Parquet files, and any boundary files. Nothing is read
+whole: pages ask :class:`Dataset` for what they draw (:meth:`Dataset.query`), so projections,
+filters and group-bys run in DuckDB over the files, and only aggregates or one project's rows
+come back as polars frames. Answers are cached per release (a bounded LRU), so the app
+answers a filter selection it has seen before without reading again.
+
+:class:`Filters` holds the choices of the filter bar (project, reporting period, participant
+countries, target groups); ``project_id=None`` is the whole programme. The functions below narrow
+one project's frames to them, so that every chart of a page shows the same selection.
 
 Official indicators (``fct_indicator_values``) count every participant; the person-level marts
 (``fct_participations``) hold research-consented participants only. A country or target-group
@@ -17,9 +23,13 @@ import calendar
 import datetime as dt
 import gzip
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from dashboards import figures, theme
@@ -27,13 +37,19 @@ from dashboards import figures, theme
 PTD_VALUE = "project_to_date:PTD"
 #: Where a boundary file for the regions map is looked for, under the data directory.
 BOUNDARY_DIR = Path("raw") / "statistics" / "geo"
+#: DuckDB settings of the dashboards' connection: two threads, and a memory limit that keeps
+#: the whole process (DuckDB + Python + Plotly) well under 1.5 GB; DuckDB spills beyond it.
+DUCKDB_SETTINGS = {"threads": 2, "memory_limit": "640MB", "preserve_insertion_order": False}
+#: How much query results the cache of a release holds (estimated polars size).
+CACHE_BYTES = 160 * 1024**2
 
 
 @dataclass(frozen=True)
 class Filters:
-    """The filter bar. ``period`` is ``<period_type>:<period_id>`` as in ``fct_indicator_values``
-    (``project_to_date:PTD``, ``year:2016``, ``quarter:2016Q3``, ``month:2016-09``); empty
-    ``countries`` / ``target_groups`` mean all."""
+    """The filter bar. ``project_id`` None is the whole programme. ``period`` is
+    ``<period_type>:<period_id>`` as in ``fct_indicator_values`` (``project_to_date:PTD``,
+    ``year:2016``, ``quarter:2016Q3``, ``month:2016-09``); empty ``countries`` /
+    ``target_groups`` mean all."""
 
     project_id: str | None = None
     period: str = PTD_VALUE
@@ -58,20 +74,89 @@ class Filters:
         return bool(self.countries or self.target_groups)
 
 
-@dataclass
 class Dataset:
-    """One published release: its marts, build information and boundary features (if any)."""
+    """One published release, queried in place: a DuckDB connection with one view per mart (or,
+    for tests, one table per given frame), the build information and boundary features.
 
-    marts: dict[str, pl.DataFrame]
-    build_id: str
-    built_at: dt.datetime | None
-    is_synthetic: bool
-    boundaries: dict | None = None
-    release: str = ""
-    _cache: dict = field(default_factory=dict, repr=False)
+    :meth:`query` runs SQL on the marts and caches the answer; :meth:`mart` returns a whole mart
+    and is meant for the small ones (projects, indicators catalogue, survey, regions)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, boundaries: dict | None = None, release: str = "",
+                 cache_bytes: int = CACHE_BYTES):
+        self._con = con
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cache: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._cache_bytes = cache_bytes
+        self._cached_bytes = 0
+        self.boundaries = boundaries
+        self.release = release
+        self.tables: dict[str, tuple[str, ...]] = {
+            name: tuple(c[0] for c in con.execute(f'describe "{name}"').fetchall())
+            for (name,) in con.execute("select table_name from information_schema.tables "
+                                       "where table_schema = 'main' order by 1").fetchall()
+        }
+        info = self.mart("build_metadata")
+        row = info.row(0, named=True) if info is not None and info.height else {}
+        self.build_id = str(row.get("build_id") or "unknown")
+        self.built_at = _built_at(row.get("built_at"))
+        self.is_synthetic = bool(row.get("is_synthetic"))
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+    def columns(self, name: str) -> tuple[str, ...]:
+        return self.tables.get(name, ())
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            cursor = self._local.cursor = self._con.cursor()
+        return cursor
+
+    def query(self, sql: str, params: tuple | list = ()) -> pl.DataFrame:
+        """The answer of ``sql`` (``?`` placeholders, ``params``) as a polars frame, cached."""
+        key = (sql, tuple(params))
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        frame = self._cursor().sql(sql, params=list(params) or None).pl()
+        self._store(key, frame)
+        return frame
+
+    def memo(self, key: tuple, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+        """A frame derived from query answers (e.g. the status of every project), computed once
+        per release and kept in the same bounded cache."""
+        key = ("memo", *key)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        frame = compute()
+        self._store(key, frame)
+        return frame
+
+    def _store(self, key: tuple, frame: pl.DataFrame) -> None:
+        size = frame.estimated_size()
+        with self._lock:
+            if key not in self._cache and size <= self._cache_bytes // 4:
+                self._cache[key] = frame
+                self._cached_bytes += size
+                while self._cached_bytes > self._cache_bytes and self._cache:
+                    _, dropped = self._cache.popitem(last=False)
+                    self._cached_bytes -= dropped.estimated_size()
 
     def mart(self, name: str) -> pl.DataFrame | None:
-        return self.marts.get(name)
+        """A whole mart (None when the release has no such mart). For small marts only: the
+        large ones (participations, indicator values, events, data quality) are queried."""
+        if not self.has(name):
+            return None
+        return self.query(f'select * from "{name}"')
+
+    # --- build ---------------------------------------------------------------------------------
 
     @property
     def as_of(self) -> dt.date | None:
@@ -89,6 +174,9 @@ class Dataset:
         rows = self.projects().filter(pl.col("project_id") == project_id)
         return rows.row(0, named=True) if not rows.is_empty() else None
 
+    def close(self) -> None:
+        self._con.close()
+
 
 def _built_at(value: object) -> dt.datetime | None:
     if value is None:
@@ -101,18 +189,32 @@ def _built_at(value: object) -> dt.datetime | None:
         return None
 
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    for name, value in DUCKDB_SETTINGS.items():
+        con.execute(f"set {name} = {value!r}" if isinstance(value, str) else f"set {name} = {str(value).lower()}")
+    return con
+
+
 def dataset_from_marts(marts: dict[str, pl.DataFrame], *, boundaries: dict | None = None, release: str = "") -> Dataset:
-    """A :class:`Dataset` from mart frames (``build_metadata`` gives the build id, time and the
-    synthetic flag; without it the build counts as synthetic-unknown = not synthetic)."""
-    info = marts["build_metadata"].row(0, named=True) if "build_metadata" in marts and marts["build_metadata"].height else {}
-    return Dataset(
-        marts=marts,
-        build_id=str(info.get("build_id") or "unknown"),
-        built_at=_built_at(info.get("built_at")),
-        is_synthetic=bool(info.get("is_synthetic")),
-        boundaries=boundaries,
-        release=release,
-    )
+    """A :class:`Dataset` over mart frames given in memory (tests): each becomes a DuckDB table.
+    ``build_metadata`` gives the build id, time and the synthetic flag; without it the build
+    counts as synthetic-unknown = not synthetic."""
+    con = _connect()
+    for name, frame in marts.items():
+        con.register("_incoming", frame.to_arrow())
+        con.execute(f'create table "{name}" as select * from _incoming')
+        con.unregister("_incoming")
+    return Dataset(con, boundaries=boundaries, release=release)
+
+
+def open_release(release: Path, *, boundaries: dict | None = None) -> Dataset:
+    """A :class:`Dataset` over a release directory: one view per ``<mart>.parquet``, read in place."""
+    con = _connect()
+    for path in sorted(Path(release).glob("*.parquet")):
+        literal = str(path).replace("'", "''")
+        con.execute(f"create view \"{path.stem}\" as select * from read_parquet('{literal}')")
+    return Dataset(con, boundaries=boundaries, release=str(release))
 
 
 def load_boundaries(data_dir: Path) -> dict | None:
@@ -142,9 +244,7 @@ def load_dataset(data_dir: Path | None = None) -> Dataset:
     link = data / "marts" / "current"
     if not link.exists():
         raise FileNotFoundError(f"No published marts at {link}. Build them first with `cci run` (or `make demo`).")
-    release = link.resolve()
-    marts = {p.stem: pl.read_parquet(p) for p in sorted(release.glob("*.parquet"))}
-    return dataset_from_marts(marts, boundaries=load_boundaries(data), release=str(release))
+    return open_release(link.resolve(), boundaries=load_boundaries(data))
 
 
 # --- periods -----------------------------------------------------------------------------------
@@ -176,26 +276,35 @@ def period_bounds(period_type: str, period_id: str, project: dict | None) -> tup
 
 
 def period_options(dataset: Dataset, project_id: str | None, lang: str = "en") -> list[dict]:
-    """Dropdown options for the period filter: the whole project, then its years, quarters and
-    months (those of ``fct_indicator_values``, else those its dates span)."""
-    options = [{"label": theme.text("whole_project", lang), "value": PTD_VALUE}]
-    project = dataset.project(project_id)
-    indicators = dataset.mart("fct_indicator_values")
-    ids: dict[str, list[str]] = {"year": [], "quarter": [], "month": []}
-    if indicators is not None and project_id is not None:
-        rows = indicators.filter((pl.col("project_id") == project_id) & pl.col("period_type").is_in(list(ids)))
-        for period_type, period_id in rows.select("period_type", "period_id").unique().iter_rows():
-            ids[period_type].append(period_id)
-    if not any(ids.values()) and project is not None:
-        start, end = figures._as_date(project["start_date"]), figures._as_date(project["end_date"])
+    """Dropdown options for the period filter: the whole project (or programme), then its
+    years, quarters and months (a project's: those of ``fct_indicator_values``, else those its
+    dates span; the programme's: those its projects' dates span)."""
+    from dashboards import queries
+
+    options = [{"label": theme.text("whole_project" if project_id else "whole_programme", lang), "value": PTD_VALUE}]
+    ids: dict[str, set[str]] = {"year": set(), "quarter": set(), "month": set()}
+    if project_id is not None:
+        project = dataset.project(project_id)
+        for period_type, period_id in queries.project_period_ids(dataset, project_id).iter_rows():
+            ids[period_type].add(period_id)
+        spans = [(project["start_date"], project["end_date"])] if project is not None and not any(ids.values()) else []
+    else:
+        projects = dataset.projects()
+        spans = []
+        if projects.height and "start_date" in projects.columns:
+            starts, ends = projects["start_date"].drop_nulls(), projects["end_date"].drop_nulls()
+            if starts.len() and ends.len():
+                spans = [(starts.min(), ends.max())]
+    for start, end in spans:
+        start, end = figures._as_date(start), figures._as_date(end)
         day = dt.date(start.year, start.month, 1)
         while day <= end:
-            ids["month"].append(f"{day.year}-{day.month:02d}")
-            ids["quarter"].append(f"{day.year}Q{(day.month - 1) // 3 + 1}")
-            ids["year"].append(str(day.year))
+            ids["month"].add(f"{day.year}-{day.month:02d}")
+            ids["quarter"].add(f"{day.year}Q{(day.month - 1) // 3 + 1}")
+            ids["year"].add(str(day.year))
             day = dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
     for period_type in ("year", "quarter", "month"):
-        for period_id in sorted(set(ids[period_type])):
+        for period_id in sorted(ids[period_type]):
             options.append({"label": figures.period_label(period_type, period_id, lang),
                             "value": f"{period_type}:{period_id}"})
     return options

@@ -43,6 +43,10 @@ __all__ = [
     "cumulative_participants",
     "participants_by_target_group",
     "participants_by_country",
+    "projects_by_status",
+    "participants_against_target",
+    "programme_cumulative",
+    "events_by_month",
     "participations_by_event",
     "returning_participants",
     "new_and_returning_by_event",
@@ -573,6 +577,166 @@ def participants_by_country(
     )
 
 
+# --- the programme -----------------------------------------------------------------------------
+
+#: Project statuses, in the order a programme manager looks at them (needs attention first).
+STATUS_ORDER = ("behind", "target_not_reached", "no_data", "on_track", "target_reached")
+STATUS_COLOURS = {
+    "behind": theme.OKABE_ITO["vermillion"], "target_not_reached": theme.OKABE_ITO["orange"],
+    "no_data": theme.SUPPRESSED_COLOR, "on_track": theme.OKABE_ITO["bluish_green"],
+    "target_reached": theme.OKABE_ITO["blue"],
+}
+
+
+def projects_by_status(projects: pl.DataFrame, *, lang: str = "en") -> go.Figure:
+    """How many projects are behind plan, on track, have reached their target or not, or have
+    no data (counts of projects, not of people: never suppressed).
+
+    Reads: status (one row per project)."""
+    title = theme.text("status_chart_title", lang)
+    if projects.is_empty():
+        return empty_figure(title, theme.text("no_projects", lang), lang=lang)
+    counts = dict(projects.group_by("status").agg(pl.len()).iter_rows())
+    codes = [c for c in STATUS_ORDER if counts.get(c)]
+    names = [theme.text(f"status_{c}", lang) for c in codes]
+    fig = go.Figure(go.Bar(
+        x=[counts[c] for c in codes], y=names, orientation="h", marker={"color": [STATUS_COLOURS[c] for c in codes]},
+        text=[format_count(counts[c], lang=lang) for c in codes], textposition="auto", customdata=codes,
+        hovertemplate=f"%{{y}}: %{{x:,.0f}} {theme.text('projects_hover', lang)}<extra></extra>",
+    ))
+    fig.update_layout(**theme.base_layout(
+        lang, title={"text": title}, showlegend=False, height=max(240, 44 * len(codes) + 140),
+        xaxis={"title": {"text": theme.text("projects_axis", lang)}, "rangemode": "tozero", "gridcolor": theme.GRID_COLOR},
+        yaxis={"categoryorder": "array", "categoryarray": names[::-1], "automargin": True},
+        margin={"l": 60, "r": 30, "t": 60, "b": 60},
+    ))
+    return fig
+
+
+def participants_against_target(projects: pl.DataFrame, *, lang: str = "en") -> go.Figure:
+    """One point per project: its participant target (x) against its unique participants (y),
+    coloured by status, with the line where the two are equal. A project whose count is a small
+    cell, or that has no target, is not drawn (a note says how many).
+
+    Reads: project_id, project_name, participants, participants_small, target, status."""
+    title = theme.text("against_target_title", lang)
+    if projects.is_empty():
+        return empty_figure(title, theme.text("no_projects", lang), lang=lang)
+    drawable = projects.filter(pl.col("target").is_not_null() & (pl.col("target") > 0)
+                               & pl.col("participants").is_not_null() & ~pl.col("participants_small"))
+    hidden = projects.filter(pl.col("participants_small")).height
+    no_target = projects.filter(pl.col("target").is_null() | (pl.col("target") <= 0)).height
+    if drawable.is_empty():
+        return empty_figure(title, theme.text("no_projects", lang), lang=lang)
+    fig = go.Figure()
+    for code in STATUS_ORDER:
+        part = drawable.filter(pl.col("status") == code).sort("project_id")
+        if part.is_empty():
+            continue
+        labels = [f"{r['project_id']} – {r.get('project_name') or ''}" for r in part.iter_rows(named=True)]
+        pct = [f"{p / t * 100:.0f}" for p, t in zip(part["participants"].to_list(), part["target"].to_list())]
+        fig.add_trace(go.Scatter(
+            x=part["target"].to_list(), y=part["participants"].to_list(), mode="markers",
+            name=theme.text(f"status_{code}", lang), marker={"color": STATUS_COLOURS[code], "size": 8, "opacity": 0.8},
+            customdata=list(zip(labels, pct)),
+            hovertemplate=("%{customdata[0]}<br>%{y:,.0f} / %{x:,.0f} (%{customdata[1]}%)<extra></extra>"),
+        ))
+    top = max(drawable["target"].max(), drawable["participants"].max()) * 1.05
+    fig.add_trace(go.Scatter(x=[0, top], y=[0, top], mode="lines", name=theme.text("target_line", lang),
+                             line={"color": theme.TARGET_COLOR, "dash": "dash", "width": 1.5}, hoverinfo="skip"))
+    notes = []
+    if hidden:
+        notes.append(theme.text("against_target_small", lang, n=hidden))
+    if no_target:
+        notes.append(theme.text("against_target_no_target", lang, n=no_target))
+    fig.update_layout(**theme.base_layout(
+        lang, title={"text": title}, height=460,
+        xaxis={"title": {"text": theme.text("target_axis", lang)}, "rangemode": "tozero", "gridcolor": theme.GRID_COLOR},
+        yaxis={"title": {"text": theme.text("unique_participants_axis", lang)}, "rangemode": "tozero",
+               "gridcolor": theme.GRID_COLOR},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"l": 60, "r": 30, "t": 80, "b": 100 if notes else 60},
+        annotations=[_note(" ".join(notes))] if notes else [],
+    ))
+    return fig
+
+
+def programme_cumulative(series: pl.DataFrame, *, as_of: dt.date | None = None,
+                         highlight: tuple[dt.date, dt.date] | None = None, lang: str = "en") -> go.Figure:
+    """Unique participants summed over the projects, by month end, against the sum of their
+    target trajectories (a person in two projects counts in both).
+
+    Reads: month_end, participants, planned."""
+    title = theme.text("programme_cumulative_title", lang)
+    if series.is_empty():
+        return empty_figure(title, theme.text("no_participants", lang), lang=lang)
+    series = series.sort("month_end")
+    actual = series.filter(pl.col("month_end") <= as_of) if as_of else series
+    participants = theme.text("participants_hover", lang)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=actual["month_end"].to_list(), y=[float(v) for v in actual["participants"].to_list()], mode="lines",
+        name=theme.text("programme_actual", lang), line={"color": theme.ACTUAL_COLOR, "width": 3},
+        hovertemplate=f"%{{x|%b %Y}}: %{{y:,.0f}} {participants}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=series["month_end"].to_list(), y=[float(v) for v in series["planned"].to_list()], mode="lines",
+        name=theme.text("programme_planned", lang), line={"color": theme.TARGET_COLOR, "width": 2, "dash": "dash"},
+        hovertemplate=f"%{{x|%b %Y}}: %{{y:,.0f}} {theme.text('planned_hover', lang)}<extra></extra>"))
+    shapes = []
+    if highlight is not None:
+        shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": highlight[0], "x1": highlight[1],
+                       "y0": 0, "y1": 1, "fillcolor": theme.OKABE_ITO["sky_blue"], "opacity": 0.15,
+                       "line": {"width": 0}, "layer": "below"})
+    fig.update_layout(**theme.base_layout(
+        lang, title={"text": title}, height=420, hovermode="x unified", shapes=shapes,
+        xaxis={"title": {"text": theme.text("cumulative_x", lang)}, "gridcolor": theme.GRID_COLOR},
+        yaxis={"title": {"text": theme.text("cumulative_y", lang)}, "rangemode": "tozero", "gridcolor": theme.GRID_COLOR},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"l": 60, "r": 30, "t": 80, "b": 100},
+        annotations=[_note(theme.text("programme_cumulative_note", lang))],
+    ))
+    return fig
+
+
+def events_by_month(frame: pl.DataFrame, *, lang: str = "en") -> go.Figure:
+    """Participations in the events that started in each month, stacked by event kind, with the
+    number of events in the hover. A month-and-kind of 1–4 participations is not drawn.
+
+    Reads: month (first day), event_kind, events, participations."""
+    title = theme.text("events_by_month_title", lang)
+    if frame.is_empty():
+        return empty_figure(title, theme.text("no_events", lang), lang=lang)
+    frame = _with_date_column(frame, "month").sort("month")
+    hidden = 0
+    fig = go.Figure()
+    for kind, colour in (("public_event", theme.OKABE_ITO["blue"]), ("joint_action", theme.OKABE_ITO["orange"])):
+        part = frame.filter(pl.col("event_kind") == kind)
+        if part.is_empty():
+            continue
+        ys = []
+        for n in part["participations"].to_list():
+            if is_suppressed(n):
+                hidden += 1
+                ys.append(None)
+            else:
+                ys.append(float(n or 0))
+        fig.add_trace(go.Bar(
+            x=part["month"].to_list(), y=ys, name=theme.label("event_kind", kind, lang=lang), marker={"color": colour},
+            customdata=part["events"].to_list(),
+            hovertemplate=(f"%{{x|%b %Y}}: %{{y:,.0f}} {theme.text('participations_axis', lang).lower()}, "
+                           f"%{{customdata:,.0f}} {theme.text('events_hover', lang)}<extra></extra>"),
+        ))
+    fig.update_layout(**theme.base_layout(
+        lang, title={"text": title}, barmode="stack", height=420,
+        xaxis={"title": {"text": theme.text("month_axis", lang)}, "gridcolor": theme.GRID_COLOR},
+        yaxis={"title": {"text": theme.text("participations_axis", lang)}, "rangemode": "tozero", "gridcolor": theme.GRID_COLOR},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
+        margin={"l": 60, "r": 30, "t": 80, "b": 100 if hidden else 60},
+        annotations=[_note(theme.text("events_by_month_small", lang, n=hidden))] if hidden else [],
+    ))
+    return fig
+
+
 # --- events and participants -------------------------------------------------------------------
 
 
@@ -760,14 +924,18 @@ def participants_by_organisation_type(
 ) -> go.Figure:
     """Unique participants by the type of their organisation (fixed order, "<5" markers).
 
-    Reads from ``fct_participations``: project_id, person_key, organisation_type.
+    Reads from ``fct_participations``: project_id, person_key, organisation_type (or persons
+    already counted: organisation_type, n).
     """
     title = theme.text("by_organisation_type_title", lang)
     rows = _project_rows(participations, project_id)
     if rows.is_empty():
         return empty_figure(title, theme.text("no_participants", lang), lang=lang)
-    counts = rows.with_columns(pl.col("organisation_type").fill_null("unknown")).group_by(
-        "organisation_type").agg(pl.col("person_key").n_unique().alias("n"))
+    if "n" in rows.columns and "person_key" not in rows.columns:
+        counts = rows.with_columns(pl.col("organisation_type").fill_null("unknown"))
+    else:
+        counts = rows.with_columns(pl.col("organisation_type").fill_null("unknown")).group_by(
+            "organisation_type").agg(pl.col("person_key").n_unique().alias("n"))
     rank = {code: i for i, code in enumerate(theme.ORGANISATION_TYPE_LABELS)}
     records = sorted(counts.to_dicts(), key=lambda r: (rank.get(r["organisation_type"], len(rank)), r["organisation_type"]))
     cells = [(theme.label("organisation_type", r["organisation_type"], lang=lang), float(r["n"]),
@@ -781,18 +949,25 @@ def participants_by_organisation_type(
 # --- cross-border flows ------------------------------------------------------------------------
 
 
+def _count(rows: pl.DataFrame) -> pl.Expr:
+    """Participations of grouped rows: one per row of fct_participations, or the sum of ``n``
+    when the rows are already counted (``country_code, event_country_code, n``)."""
+    return pl.col("n").sum().alias("n") if "n" in rows.columns else pl.len().alias("n")
+
+
 def cross_border_sankey(participations: pl.DataFrame, project_id: str, *, lang: str = "en") -> go.Figure:
     """Participations flowing from the participants' countries (left) to the countries where the
     events took place (right). Cross-border flows are blue, domestic ones grey. A flow of 1–4
     participations is not drawn (a note says how many were left out).
 
-    Reads from ``fct_participations``: project_id, country_code, event_country_code.
+    Reads from ``fct_participations``: project_id, country_code, event_country_code (or rows
+    already counted, with ``n``: the participations of each pair of countries).
     """
     title = theme.text("sankey_title", lang)
     rows = _project_rows(participations, project_id)
     if rows.is_empty():
         return empty_figure(title, theme.text("no_flows", lang), lang=lang)
-    flows = rows.group_by("country_code", "event_country_code").agg(pl.len().alias("n"))
+    flows = rows.group_by("country_code", "event_country_code").agg(_count(rows))
     hidden = flows.filter(pl.col("n").map_elements(is_suppressed, return_dtype=pl.Boolean))
     shown = flows.filter(~pl.col("n").map_elements(is_suppressed, return_dtype=pl.Boolean))
     if shown.is_empty():
@@ -838,10 +1013,11 @@ def nordic_russia_flows(participations: pl.DataFrame, project_id: str, *, lang: 
     title = theme.text("nordic_russia_title", lang)
     rows = _project_rows(participations, project_id)
     nordic = list(theme.NORDIC_COUNTRIES)
+    count = _count(rows)
     to_russia = rows.filter(pl.col("country_code").is_in(nordic) & (pl.col("event_country_code") == "RU")) \
-        .group_by("country_code").agg(pl.len().alias("n"))
+        .group_by("country_code").agg(count)
     from_russia = rows.filter((pl.col("country_code") == "RU") & pl.col("event_country_code").is_in(nordic)) \
-        .group_by("event_country_code").agg(pl.len().alias("n")).rename({"event_country_code": "country_code"})
+        .group_by("event_country_code").agg(count).rename({"event_country_code": "country_code"})
     if to_russia.is_empty() and from_russia.is_empty():
         return empty_figure(title, theme.text("no_nordic_flows", lang), lang=lang)
     a = dict(zip(to_russia["country_code"].to_list(), to_russia["n"].to_list()))
@@ -1268,21 +1444,31 @@ def _short_file(path: str) -> str:
     return "/".join(parts[-2:]) if len(parts) > 1 else str(path)
 
 
-def quarantine_by_reason_and_file(data_quality: pl.DataFrame, *, lang: str = "en") -> go.Figure:
+def quarantine_by_reason_and_file(data_quality: pl.DataFrame, *, clean_files: int | None = None,
+                                  files_with_rows: int | None = None, lang: str = "en") -> go.Figure:
     """Quarantined rows per file (one bar per file), stacked by reason code. These are counts of
     records the reader rejected, not of people with some attribute, so they are not suppressed.
 
-    Reads from ``fct_data_quality``: source_file, quarantine_reason, quarantined_rows.
+    Reads from ``fct_data_quality``: source_file, quarantine_reason, quarantined_rows. When the
+    rows are the files with the most quarantined rows only, ``files_with_rows`` (how many files
+    had any) and ``clean_files`` (how many had none) say so in the title and note.
     """
     title = theme.text("quarantine_title", lang)
-    if data_quality.is_empty():
+    if data_quality.is_empty() and not clean_files:
         return empty_figure(title, theme.text("no_quarantine", lang), lang=lang)
     rows = data_quality.filter(pl.col("quarantine_reason") != "none")
-    clean_files = data_quality.select("source_file").unique().height - rows.select("source_file").unique().height
+    if clean_files is None:
+        clean_files = data_quality.select("source_file").unique().height - rows.select("source_file").unique().height
     if rows.is_empty():
         return empty_figure(title, theme.text("no_quarantine", lang) + ". " + theme.text("quarantine_clean", lang, n=clean_files), lang=lang)
     files = rows.group_by("source_file").agg(pl.col("quarantined_rows").sum().alias("n")) \
         .sort(["n", "source_file"], descending=[True, False])["source_file"].to_list()
+    short = [_short_file(f) for f in files]
+    # the event folder and file name, unless two files would share them: then the whole path
+    labels = {f: (label if short.count(label) == 1 else f) for f, label in zip(files, short)}
+    subtitle = files_with_rows is not None and files_with_rows > len(files)
+    if subtitle:
+        title += "<br><sup>" + theme.text("top_files", lang, n=len(files), total=format_count(files_with_rows, lang=lang)) + "</sup>"
     reasons = sorted(rows["quarantine_reason"].unique().to_list(),
                      key=lambda r: list(theme.QUARANTINE_REASON_LABELS).index(r) if r in theme.QUARANTINE_REASON_LABELS else 99)
     fig = go.Figure()
@@ -1290,7 +1476,7 @@ def quarantine_by_reason_and_file(data_quality: pl.DataFrame, *, lang: str = "en
     for i, reason in enumerate(reasons):
         per_file = dict(rows.filter(pl.col("quarantine_reason") == reason).select("source_file", "quarantined_rows").iter_rows())
         fig.add_trace(go.Bar(
-            x=[float(per_file.get(f, 0)) for f in files], y=[_short_file(f) for f in files],
+            x=[float(per_file.get(f, 0)) for f in files], y=[labels[f] for f in files],
             orientation="h", name=theme.label("quarantine_reason", reason, lang=lang),
             marker={"color": theme.COLORWAY[i % len(theme.COLORWAY)]},
             customdata=files,
@@ -1301,9 +1487,9 @@ def quarantine_by_reason_and_file(data_quality: pl.DataFrame, *, lang: str = "en
         lang, title={"text": title}, barmode="stack",
         xaxis={"title": {"text": unit}, "rangemode": "tozero", "dtick": 1 if rows["quarantined_rows"].max() <= 10 else None,
                "gridcolor": theme.GRID_COLOR},
-        yaxis={"categoryorder": "array", "categoryarray": [_short_file(f) for f in reversed(files)], "automargin": True},
+        yaxis={"categoryorder": "array", "categoryarray": [labels[f] for f in reversed(files)], "automargin": True},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        height=max(300, 34 * len(files) + 180), margin={"l": 60, "r": 30, "t": 90, "b": 100},
+        height=max(300, 34 * len(files) + 180), margin={"l": 60, "r": 30, "t": 120 if subtitle else 90, "b": 100},
         annotations=annotations,
     ))
     return fig
@@ -1325,7 +1511,7 @@ def _table(title: str, header: list[str], columns: list[list], *, lang: str,
     return fig
 
 
-def files_table(data_quality: pl.DataFrame, *, lang: str = "en") -> go.Figure:
+def files_table(data_quality: pl.DataFrame, *, total: int | None = None, lang: str = "en") -> go.Figure:
     """Every file read in the build: source, file, event or dataset, format, status, rows read,
     loaded and quarantined, and whether they reconcile. Failed or unreconciled rows are tinted.
 
@@ -1335,7 +1521,11 @@ def files_table(data_quality: pl.DataFrame, *, lang: str = "en") -> go.Figure:
     title = theme.text("files_title", lang)
     if data_quality.is_empty():
         return empty_figure(title, theme.text("no_data_yet", lang), lang=lang)
-    files = data_quality.unique("source_file", keep="first").sort("source", "source_file")
+    files = data_quality.unique("source_file", keep="first", maintain_order=True)
+    if total is None or total <= files.height:
+        files = files.sort("source", "source_file")
+    else:  # the first files of a longer list, problems first: keep their order, say how many there are
+        title += " – " + theme.text("first_files", lang, n=files.height, total=format_count(total, lang=lang))
     records = files.to_dicts()
     # Superseded and duplicate files are expected (a corrected re-export, a copy): only a failed
     # or unreconciled file is a problem.
@@ -1385,9 +1575,8 @@ def freshness_table(data_quality: pl.DataFrame, *, built_at: dt.datetime | None 
 
     Reads from ``fct_data_quality``: source, source_file, file_status, ingested_at, data_from, data_to.
     """
-    title = theme.text("freshness_title", lang)
     if data_quality.is_empty():
-        return empty_figure(title, theme.text("no_data_yet", lang), lang=lang)
+        return empty_figure(theme.text("freshness_title", lang), theme.text("no_data_yet", lang), lang=lang)
     files = data_quality.unique("source_file", keep="first")
     per_source = files.group_by("source").agg(
         pl.len().alias("files"),
@@ -1396,6 +1585,16 @@ def freshness_table(data_quality: pl.DataFrame, *, built_at: dt.datetime | None 
         pl.col("data_from").min().alias("data_from"),
         pl.col("data_to").max().alias("data_to"),
     ).sort("source")
+    return freshness_table_by_source(per_source, built_at=built_at, lang=lang)
+
+
+def freshness_table_by_source(per_source: pl.DataFrame, *, built_at: dt.datetime | None = None,
+                              lang: str = "en") -> go.Figure:
+    """:func:`freshness_table` from rows already counted per source: source, files, failed,
+    ingested_at, data_from, data_to."""
+    title = theme.text("freshness_title", lang)
+    if per_source.is_empty():
+        return empty_figure(title, theme.text("no_data_yet", lang), lang=lang)
     records = per_source.to_dicts()
     build_day = built_at.date() if isinstance(built_at, dt.datetime) else built_at
 
@@ -1426,12 +1625,16 @@ def freshness_table(data_quality: pl.DataFrame, *, built_at: dt.datetime | None 
                   widths=[1.6, 0.7, 0.7, 1.4, 1.0, 1.0, 1.3])
 
 
-def build_source_files_table(build_source_files: pl.DataFrame, *, lang: str = "en") -> go.Figure:
-    """The raw files this build was made from, with size and the start of their sha256.
+def build_source_files_table(build_source_files: pl.DataFrame, *, total: int | None = None,
+                             lang: str = "en") -> go.Figure:
+    """The raw files this build was made from, with size and the start of their sha256
+    (``total``: how many there are, when these are the first of them).
 
     Reads from ``build_source_files``: source_file, sha256, bytes.
     """
     title = theme.text("build_files_title", lang)
+    if total is not None and total > build_source_files.height:
+        title += " – " + theme.text("first_files", lang, n=build_source_files.height, total=format_count(total, lang=lang))
     if build_source_files.is_empty():
         return empty_figure(title, theme.text("no_data_yet", lang), lang=lang)
     records = build_source_files.sort("source_file").to_dicts()

@@ -1,39 +1,48 @@
 """Cross-border flows within the selected period: participants' countries → event countries, and
-the two directions the programme is about, Nordic → Russia and Russia → Nordic."""
+the two directions the programme is about, Nordic → Russia and Russia → Nordic. For the whole
+programme the same, counted over every project's participations by DuckDB."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from dashboards import data, figures, theme
+from dashboards import data, figures, queries, theme
 from dashboards.pages import Card, Chart, Section, common
 
 SLUG = "flows"
 TITLE = "page_flows"
 FILTERS = ("project", "period", "country", "target_group")
-PER_PROJECT = True
+PROGRAMME_FILTERS = ("project", "period", "country", "target_group")
 
 
 def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Section:
     project, filters = common.with_project(dataset, filters)
-    section = Section(heading=common.heading(project, lang), meta=common.project_meta(project, lang))
-    participations = dataset.mart("fct_participations")
-    if project is None or participations is None:
-        section.notes.append(common.missing("fct_participations" if project else "dim_projects", lang))
+    section = common.section_for(dataset, project, lang)
+    if not dataset.has("fct_participations"):
+        section.notes.append(common.missing("fct_participations", lang))
         return section
-    pid = project["project_id"]
     bounds = data.period_bounds(filters.period_type, filters.period_id, project)
-    people = data.filter_participations(participations, filters, bounds=bounds)
+    if project is None:
+        pid = None
+        # counted by DuckDB: participations per (participant country, event country)
+        people = queries.programme_flows(dataset, filters, bounds)
+        total = int(people["n"].sum() or 0)
+        cross = int(people.filter(pl.col("country_code") != pl.col("event_country_code"))["n"].sum() or 0)
+        count = pl.col("n").sum()
+    else:
+        pid = project["project_id"]
+        people = data.filter_participations(queries.project_participations(dataset, pid), filters, bounds=bounds)
+        total = people.height
+        cross = int(people["is_cross_border"].sum()) if total else 0
+        count = pl.len()
     consented = common.source(lang, "fct_participations", consented=True)
 
-    total = people.height
-    cross = int(people["is_cross_border"].sum()) if total else 0
     share = ""
     if total and not figures.is_suppressed(cross) and not figures.is_suppressed(total - cross):
         share = f"{cross / total * 100:.0f}% / {figures.format_count(total, lang=lang)}"
     nordic = list(theme.NORDIC_COUNTRIES)
-    to_russia = people.filter(pl.col("country_code").is_in(nordic) & (pl.col("event_country_code") == "RU")).height
-    from_russia = people.filter((pl.col("country_code") == "RU") & pl.col("event_country_code").is_in(nordic)).height
+    to_russia = people.filter(pl.col("country_code").is_in(nordic) & (pl.col("event_country_code") == "RU")).select(count).item()
+    from_russia = people.filter((pl.col("country_code") == "RU") & pl.col("event_country_code").is_in(nordic)).select(count).item()
     section.cards = [
         Card(theme.text("card_cross_border", lang),
              figures.format_count(cross, suppressed=figures.is_suppressed(cross), lang=lang), share),

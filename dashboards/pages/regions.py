@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards import data, figures, theme
+from dashboards import data, figures, queries, theme
 from dashboards.pages import Card, Chart, Section, common
 
 SLUG = "regions"
 TITLE = "page_regions"
 FILTERS = ("project", "period", "country")
-PER_PROJECT = True
+PROGRAMME_FILTERS = ("project", "period", "country")
 #: The levels compared: NUTS 2 and Russian federal subjects (aggregates and districts overlap them).
 LEVELS = ("nuts2", "federal_subject")
 
@@ -25,9 +25,7 @@ LEVELS = ("nuts2", "federal_subject")
 def regional_rows(dataset: data.Dataset, filters: data.Filters, project: dict | None) -> pl.DataFrame:
     """``fct_regional_context`` rows of the project (``ALL`` without one) at the compared levels,
     in the years of the period and the filter's countries, with dim_regions' names."""
-    context = dataset.mart("fct_regional_context")
-    rows = context.filter(pl.col("project_id") == (project["project_id"] if project else "ALL"))
-    rows = rows.filter(pl.col("region_level").is_in(list(LEVELS)))
+    rows = queries.regional_context(dataset, project["project_id"] if project else "ALL", LEVELS)
     first, last = data.period_bounds(filters.period_type, filters.period_id, project)
     if first is not None:
         rows = rows.filter(pl.col("year") >= first.year)
@@ -43,8 +41,7 @@ def regional_rows(dataset: data.Dataset, filters: data.Filters, project: dict | 
 
 def context_rows(dataset: data.Dataset, region_codes: list[str]) -> pl.DataFrame:
     """The statistics alone (project ``ALL``) of the given regions, with names."""
-    context = dataset.mart("fct_regional_context")
-    rows = context.filter((pl.col("project_id") == "ALL") & pl.col("region_code").is_in(region_codes))
+    rows = queries.regional_statistics(dataset, region_codes)
     regions = dataset.mart("dim_regions")
     if regions is not None:
         rows = rows.join(regions.select("region_code", "name_en", "name_ru"), on="region_code", how="left")
@@ -53,8 +50,8 @@ def context_rows(dataset: data.Dataset, region_codes: list[str]) -> pl.DataFrame
 
 def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Section:
     project, filters = common.with_project(dataset, filters)
-    section = Section(heading=common.heading(project, lang), meta=common.project_meta(project, lang))
-    if dataset.mart("fct_regional_context") is None:
+    section = common.section_for(dataset, project, lang)
+    if not dataset.has("fct_regional_context"):
         section.notes.append(common.missing("fct_regional_context", lang))
         return section
     rows = regional_rows(dataset, filters, project)
@@ -75,7 +72,9 @@ def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Sec
         section.notes.append(theme.text("regions_without_participants", lang, n=left_out))
     charts = []
     if dataset.boundaries:
-        latest = shown.filter(pl.col("year") == max(years)) if years else shown
+        # the latest year in which someone came from a region (later years may hold statistics only)
+        counted_years = with_participants["year"].unique().to_list()
+        latest = shown.filter(pl.col("year") == max(counted_years)) if counted_years else shown
         charts.append(Chart("map", figures.participants_per_100k_map(latest, dataset.boundaries, lang=lang),
                             source + " " + theme.text("boundaries_source", lang), wide=True))
     else:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashboards import data, figures, theme
+from dashboards import data, figures, queries, theme
 from dashboards.pages import Card, Chart, Section, common
 
 SLUG = "survey"
 TITLE = "page_survey"
 FILTERS = ("project", "country")
-PER_PROJECT = True
+PROGRAMME_FILTERS = ("project", "country")
 #: Country groups shown beside the countries: the comparison the survey was made for.
 GROUPS = ("nordic", "north_west_russia")
 
@@ -38,7 +38,7 @@ def policy_rows(scores: pl.DataFrame, filters: data.Filters, level: str) -> tupl
 def followup_rows(outcomes: pl.DataFrame, filters: data.Filters) -> tuple[pl.DataFrame, bool]:
     """The project's latest follow-up wave: the chosen country's cells when exactly one country
     is chosen, else the totals (second value: whether a country choice could not be applied)."""
-    rows = outcomes.filter(pl.col("project_id") == filters.project_id)
+    rows = outcomes.filter(pl.col("project_id") == filters.project_id) if "project_id" in outcomes.columns else outcomes
     if "is_latest_wave" in rows.columns:
         rows = rows.filter(pl.col("is_latest_wave"))
     if len(filters.countries) == 1:
@@ -49,9 +49,9 @@ def followup_rows(outcomes: pl.DataFrame, filters: data.Filters) -> tuple[pl.Dat
 
 def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Section:
     project, filters = common.with_project(dataset, filters)
-    section = Section(heading=common.heading(project, lang), meta=common.project_meta(project, lang))
+    section = common.section_for(dataset, project, lang)
     scores = dataset.mart("fct_policy_scores")
-    outcomes = dataset.mart("fct_followup_outcomes")
+    outcomes = queries.followup(dataset, project["project_id"]) if project and dataset.has("fct_followup_outcomes") else None
     charts = []
     if scores is None:
         section.notes.append(common.missing("fct_policy_scores", lang))
@@ -70,9 +70,11 @@ def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Sec
             Chart("policy-heatmap", figures.policy_scores_heatmap(dimensions, lang=lang), source, wide=True),
             Chart("policy-overall", figures.policy_overall_intervals(overall, lang=lang), source, wide=True),
         ]
-    if outcomes is None:
+    if project is None:
+        section.notes.append(theme.text("followup_per_project", lang))
+    elif outcomes is None:
         section.notes.append(common.missing("fct_followup_outcomes", lang))
-    elif project is not None:
+    else:
         rows, not_applied = followup_rows(outcomes, filters)
         if not_applied:
             section.notes.append(theme.text("followup_one_country", lang))

@@ -1,7 +1,9 @@
 """The dashboards in a real browser (Debian's headless Chromium) on a freshly built demo data
-directory: every page of the app served by `cci dashboards`, and every offline snapshot the build
-wrote, loads without console errors or outside requests and draws data in every chart; a filter
-change changes the figures; the data-quality mart agrees with the demo generator's ground truth.
+directory: every page of the app served by `cci dashboards`, for the whole programme and for
+Joining Creativity, and every offline snapshot the build wrote, loads without console errors or
+outside requests and draws data in every chart; the programme table leads to a project's pages;
+a filter change changes the figures; the data-quality mart agrees with the demo generator's
+ground truth.
 
 Screenshots go to test-artifacts/dashboards/. Without /usr/bin/chromium the browser tests skip
 (and fail under CI=true, where `make test` installs it)."""
@@ -142,17 +144,46 @@ class Watched:
         self.page.close()
 
 
+def _wait_for_heading(page, text: str) -> None:
+    """Wait until the page's section is the one headed ``text`` and its charts are drawn."""
+    page.wait_for_function(
+        f"(text) => {{ const h = document.querySelector('#page h2'); return h && h.innerText.startsWith(text) && ({CHARTS_DRAWN})(); }}",
+        arg=text, timeout=30_000)
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("project", ["", "JC"])
 @pytest.mark.parametrize("slug", PAGES)
-def test_every_app_page_loads_and_draws_every_chart(browser, app_url, slug):
+def test_every_app_page_loads_and_draws_every_chart(browser, app_url, slug, project):
     watched = Watched(browser, app_url)
     try:
-        watched.open(f"{app_url}/{slug}")
+        watched.open(f"{app_url}/{slug}" + (f"?project={project}" if project else ""))
+        if project:
+            _wait_for_heading(watched.page, "Joining Creativity (JC)")
+        else:  # the demo build has two projects: the app starts on the whole programme
+            assert "(2 projects)" in watched.page.inner_text("#page h2")
         counts = watched.page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => el.data.length)")
         assert counts and all(n > 0 for n in counts)
         assert watched.page.locator(".synthetic-banner").is_visible()  # the demo build is synthetic
-        watched.page.screenshot(path=str(ARTIFACTS / f"app-{slug}.png"), full_page=True)
+        watched.page.screenshot(path=str(ARTIFACTS / f"app-{slug}{'-' + project if project else ''}.png"), full_page=True)
         assert watched.errors == []
         assert watched.outside == []
+    finally:
+        watched.close()
+
+
+def test_programme_table_leads_to_the_project(browser, app_url):
+    watched = Watched(browser, app_url)
+    try:
+        watched.open(f"{app_url}/overview")
+        table = watched.page.locator("#table-projects")
+        assert table.is_visible()
+        assert "JC – Joining Creativity" in table.inner_text()
+        watched.page.click("#table-projects a:has-text('JC – Joining Creativity')")
+        _wait_for_heading(watched.page, "Joining Creativity (JC)")
+        assert "project=JC" in watched.page.url
+        assert "Joining Creativity" in watched.page.inner_text("#filter-project")
+        assert watched.errors == [] and watched.outside == []
     finally:
         watched.close()
 
@@ -173,7 +204,8 @@ def _choose(page, dropdown: str, value: str) -> None:
 def test_filters_change_every_figure(browser, app_url):
     watched = Watched(browser, app_url)
     try:
-        watched.open(f"{app_url}/overview")
+        watched.open(f"{app_url}/overview?project=JC")
+        _wait_for_heading(watched.page, "Joining Creativity (JC)")
         before = watched.chart_data()
         _choose(watched.page, "filter-country", "FI")
         _wait_until_every_chart_changed(watched.page, before)
@@ -181,7 +213,7 @@ def test_filters_change_every_figure(browser, app_url):
         watched.page.screenshot(path=str(ARTIFACTS / "app-overview-finland.png"), full_page=True)
 
         # the period filter on the events page (the country choice stays)
-        watched.page.click("a[href='/events']")
+        watched.page.click("a[href^='/events']")
         # the six charts of the events page (not the overview's four, still there for a moment)
         watched.page.wait_for_function(
             f"() => document.querySelector('#page-title').innerText === 'Events and participants'"
@@ -219,11 +251,21 @@ def _snapshot_files(built) -> list[Path]:
 
 def test_build_wrote_every_snapshot(built):
     names = {str(p.relative_to(built["data_dir"] / "dashboards")) for p in _snapshot_files(built)}
-    expected = {f"{s}.html" for s in PAGES} | {f"ru/{s}.html" for s in PAGES} | {"index.html", "ru/index.html"}
+    release = (built["data_dir"] / "marts" / "current").resolve()
+    projects = pl.read_parquet(release / "dim_projects.parquet")["project_id"].to_list()
+    assert "JC" in projects and len(projects) == 2  # a demo programme: every project has its pages
+    expected = {"index.html", "ru/index.html"}
+    for prefix in ("", "ru/"):
+        expected |= {f"{prefix}{s}.html" for s in PAGES}
+        expected |= {f"{prefix}projects/{p}/{s}.html" for p in projects for s in PAGES}
     assert names == expected
+    assert (built["data_dir"] / "dashboards" / "plotly.min.js").stat().st_size > 1_000_000
 
 
-@pytest.mark.parametrize("name", [f"{s}.html" for s in PAGES] + [f"ru/{s}.html" for s in PAGES])
+SNAPSHOTS = [f"{prefix}{folder}{s}.html" for prefix in ("", "ru/") for folder in ("", "projects/JC/") for s in PAGES]
+
+
+@pytest.mark.parametrize("name", SNAPSHOTS)
 def test_every_snapshot_opens_offline_and_draws_every_chart(browser, built, name):
     path = built["data_dir"] / "dashboards" / name
     watched = Watched(browser, "file://")
@@ -232,6 +274,25 @@ def test_every_snapshot_opens_offline_and_draws_every_chart(browser, built, name
         assert watched.errors == []
         assert watched.outside == []
         watched.page.screenshot(path=str(ARTIFACTS / f"snapshot-{name.replace('/', '-')[:-5]}.png"), full_page=True)
+    finally:
+        watched.close()
+
+
+def test_snapshot_programme_table_links_to_project_pages(browser, built):
+    path = built["data_dir"] / "dashboards" / "overview.html"
+    watched = Watched(browser, "file://")
+    try:
+        watched.open(path.as_uri())
+        watched.page.fill("input.table-filter", "Joining")
+        visible = watched.page.evaluate(
+            "() => Array.from(document.querySelectorAll('#table-projects tbody tr')).filter(r => r.style.display !== 'none').length")
+        assert visible == 1
+        watched.page.click("#table-projects a:has-text('JC – Joining Creativity')")
+        watched.page.wait_for_load_state("networkidle")
+        assert watched.page.url.endswith("/projects/JC/overview.html")
+        watched.page.wait_for_function(CHARTS_DRAWN, timeout=30_000)
+        assert "Joining Creativity (JC)" in watched.page.inner_text("main h2")
+        assert watched.errors == [] and watched.outside == []
     finally:
         watched.close()
 
@@ -252,7 +313,7 @@ def test_regions_map_from_real_gisco_boundaries(browser, built, reference_data, 
         shutil.rmtree(geo)
     assert dataset.boundaries and len(dataset.boundaries["features"]) == 334
     page_file = tmp_path / "regions.html"
-    page_file.write_text(render_page(regions, dataset, "en"), encoding="utf-8")
+    page_file.write_text(render_page(regions, dataset, "en", project_id="JC"), encoding="utf-8")
     watched = Watched(browser, "file://")
     try:
         watched.open(page_file.as_uri())
