@@ -20,13 +20,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     from pipelines.defs.exports import today_for_deliveries
     from pipelines.exports.content import load_iati_config
     from pipelines.exports.deliver import write_deliveries
+    from pipelines.exports.source import MartSource
+    from pipelines.exports.state import STATE_FILE
 
     as_of = args.as_of or today_for_deliveries()
-    marts = publish.read_published()
+    source = MartSource.from_release(publish.current_release())
     try:
         results = write_deliveries(
-            marts, settings.exports_dir(), as_of=as_of, project_id=args.project,
+            source, settings.exports_dir(), as_of=as_of, project_id=args.project,
             period_id=args.period, iati_config=load_iati_config(settings.raw_dir()),
+            state_path=settings.data_dir() / STATE_FILE,
         )
     except ValueError as error:
         raise CliError(str(error)) from error

@@ -4,6 +4,11 @@ The asset runs in every build and writes every delivery due by its ``as_of`` dat
 today in Helsinki); unchanged deliveries are left as they are, closed ones are superseded by a
 new version only when their content changed (see `pipelines/exports/store.py`). With ``project``
 and ``period`` it (re)writes one delivery: that is how a past period is backfilled.
+
+It reads only what the deliveries need from the published Parquet files (never a large mart
+whole), skips projects whose inputs did not change since the last run (the state file
+``<data>/cache/exports_state.json``), and renders only deliveries whose content changed
+(see `pipelines/exports/deliver.py`).
 """
 
 import datetime as dt
@@ -15,6 +20,8 @@ from pydantic import Field
 from pipelines import publish, settings
 from pipelines.exports.content import load_iati_config
 from pipelines.exports.deliver import write_deliveries
+from pipelines.exports.source import MartSource
+from pipelines.exports.state import STATE_FILE
 
 #: Reporting dates are the programme's (Nordic Council of Ministers / Karelia) calendar days.
 DELIVERY_TIMEZONE = "Europe/Helsinki"
@@ -49,10 +56,11 @@ def indicator_exports(context: dg.AssetExecutionContext, config: FunderDeliveryC
     as_of = dt.date.fromisoformat(config.as_of) if config.as_of else today_for_deliveries()
     if config.period and not config.project:
         raise dg.Failure("a period needs a project: set both 'project' and 'period'")
-    marts = publish.read_published()
+    source = MartSource.from_release(publish.current_release())
     results = write_deliveries(
-        marts, settings.exports_dir(), as_of=as_of, project_id=config.project or None,
+        source, settings.exports_dir(), as_of=as_of, project_id=config.project or None,
         period_id=config.period or None, iati_config=load_iati_config(settings.raw_dir()),
+        state_path=settings.data_dir() / STATE_FILE,
     )
     actions: dict[str, int] = {}
     for result in results:

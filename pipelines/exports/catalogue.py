@@ -38,7 +38,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
 _DEFAULT_ORDER = ("unique_participants", "participations", "events_held",
                   "organisations_participating", "cross_border_participations")
 
-__all__ = ["FIELDS", "additive_disaggregations", "indicator_definitions", "person_indicators"]
+__all__ = [
+    "FIELDS", "additive_disaggregations", "catalogue_entries", "definitions_from_summary", "fact_summary",
+    "indicator_definitions", "person_indicators",
+]
 
 
 def _pick(record: dict, names: tuple[str, ...]) -> object:
@@ -53,25 +56,44 @@ def _counts_people_from_unit(unit: object) -> bool:
     return unit is None or str(unit).strip().lower() not in NON_PERSON_UNITS
 
 
-def indicator_definitions(marts: dict[str, pl.DataFrame], indicators: pl.DataFrame) -> list[dict]:
-    """One dict per indicator in ``indicators`` (with every key of :data:`FIELDS`), in display order."""
-    codes = sorted(set(indicators["indicator_code"].to_list()))
+#: Columns of ``fct_indicator_values`` a definition falls back to when the catalogue has no entry.
+FACT_COLUMNS = ("indicator_code", "indicator_name", "indicator_name_ru", "unit", "indicator_type")
+
+
+def catalogue_entries(marts: dict[str, pl.DataFrame]) -> tuple[dict[str, dict], dict[str, int]]:
+    """The published catalogue (``dim_indicators``) by code, and each code's position in it."""
     catalogue: dict[str, dict] = {}
     catalogue_order: dict[str, int] = {}
     if "dim_indicators" in marts and "indicator_code" in marts["dim_indicators"].columns:
         for position, rec in enumerate(marts["dim_indicators"].to_dicts()):
             catalogue[str(rec["indicator_code"])] = rec
             catalogue_order[str(rec["indicator_code"])] = position
-    fact_columns = [c for c in ("indicator_code", "indicator_name", "indicator_name_ru", "unit", "indicator_type")
-                    if c in indicators.columns]
-    from_facts = {
-        rec["indicator_code"]: rec
-        for rec in indicators.select(fact_columns)
-        .unique(subset="indicator_code", keep="first", maintain_order=True).to_dicts()
-    }
-    flagged_small = set(
-        indicators.filter(pl.col("is_small_cell").fill_null(False))["indicator_code"].to_list()
-    ) if "is_small_cell" in indicators.columns else set()
+    return catalogue, catalogue_order
+
+
+def fact_summary(indicators: pl.DataFrame, by: list[str] | None = None) -> pl.DataFrame:
+    """Per indicator (and per ``by``, e.g. project): the first row's names, unit and type, and
+    whether any of its cells is flagged small upstream: what a definition needs from the facts."""
+    keys = [*(by or []), "indicator_code"]
+    fact_columns = [c for c in FACT_COLUMNS if c in indicators.columns and c != "indicator_code"]
+    flagged = (pl.col("is_small_cell").fill_null(False).any() if "is_small_cell" in indicators.columns
+               else pl.lit(False))
+    return indicators.group_by(keys, maintain_order=True).agg(
+        *[pl.col(c).first() for c in fact_columns], flagged.alias("_flagged_small"))
+
+
+def indicator_definitions(marts: dict[str, pl.DataFrame], indicators: pl.DataFrame) -> list[dict]:
+    """One dict per indicator in ``indicators`` (with every key of :data:`FIELDS`), in display order."""
+    catalogue, catalogue_order = catalogue_entries(marts)
+    return definitions_from_summary(catalogue, catalogue_order, fact_summary(indicators).to_dicts())
+
+
+def definitions_from_summary(catalogue: dict[str, dict], catalogue_order: dict[str, int],
+                             summary: list[dict]) -> list[dict]:
+    """Definitions from the catalogue and a :func:`fact_summary` (one project's rows)."""
+    codes = sorted({rec["indicator_code"] for rec in summary})
+    from_facts = {rec["indicator_code"]: {k: v for k, v in rec.items() if k != "_flagged_small"} for rec in summary}
+    flagged_small = {rec["indicator_code"] for rec in summary if rec["_flagged_small"]}
 
     definitions = []
     for code in codes:

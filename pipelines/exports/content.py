@@ -8,32 +8,38 @@ XML) is rendered from it, so suppression and row order are the same in all of th
 :class:`Provenance` (build id, source files, version) is kept apart: it is printed on the cover
 sheet and in the manifest but is not *content*. Two builds that agree on the content produce the
 same delivery, and a closed delivery is superseded only when its content changes.
+
+Contents are built many projects at a time (:class:`ContentBuilder`): suppression, the rows each
+delivery shows and their order are computed with polars over a whole batch, and each content
+holds its rows as a polars frame (a slice of the batch's). :func:`content_key` hashes a content
+canonically (every delivered cell at full precision, the definitions, notes, project facts and
+IATI identity, and :data:`CONTENT_FORMAT`): the store compares it with the key in the latest
+version's manifest before anything is rendered.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 import yaml
 
-from pipelines.exports.catalogue import additive_disaggregations, indicator_definitions, person_indicators
+from pipelines.exports.catalogue import (
+    additive_disaggregations, catalogue_entries, definitions_from_summary, fact_summary, indicator_definitions,
+    person_indicators,
+)
 from pipelines.exports.periods import FINAL, MONTH, QUARTER, ReportingPeriod, period_bounds
-from pipelines.exports.suppression import THRESHOLD, suppress_small_cells
+from pipelines.exports.source import INPUT_COLUMNS, OPTIONAL_INPUT_COLUMNS, MartSource
+from pipelines.exports.suppression import ADDITIVE, COUNTS_PEOPLE, THRESHOLD, suppression_reasons
 
 SUPPRESSED = "suppressed"
-
-#: Columns of ``fct_indicator_values`` the deliveries read.
-INPUT_COLUMNS = [
-    "project_id", "indicator_code", "indicator_name", "unit", "period_type", "period_id",
-    "period_start", "period_end", "disaggregation", "disaggregation_value", "value", "target",
-    "achievement_pct", "is_small_cell",
-]
-#: Read too where the mart has them: ``n``, the units (persons, organisations) behind a value.
-OPTIONAL_INPUT_COLUMNS = ["n"]
 
 #: The long-format rows of a delivery (the CSV's columns, in order).
 COLUMNS = [
@@ -72,9 +78,21 @@ IATI_CONFIG_PATH = Path("programme") / "iati.yml"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 __all__ = [
-    "CELL_KEY", "COLUMNS", "DeliveryContent", "IatiSettings", "Provenance", "SUPPRESSED",
-    "build_deliveries", "iati_settings", "load_iati_config", "project_record",
+    "CELL_KEY", "COLUMNS", "CONTENT_FORMAT", "ContentBuilder", "DeliveryContent", "IatiSettings", "Provenance",
+    "SUPPRESSED", "build_deliveries", "content_key", "content_keys", "iati_settings", "load_iati_config",
+    "project_record",
 ]
+
+#: Version of what a delivery's content is and how it is rendered: part of every content key.
+#: Change it with any change to the rows, their order or the way a deliverable is rendered, so
+#: that the next build compares rendered files instead of trusting the keys of earlier builds.
+CONTENT_FORMAT = "cci-delivery-content/1"
+
+#: Period types of the final report (every period of the project, without the running totals).
+FINAL_PERIOD_TYPES = ["month", "quarter", "year", "project_to_date"]
+#: Project facts a delivery prints (the rest of ``dim_projects`` is not content).
+PROJECT_FIELDS = ("project_id", "project_name", "programme", "funder", "lead_organisation", "start_date",
+                  "end_date", "participant_target")
 
 
 @dataclass(frozen=True)
@@ -88,14 +106,35 @@ class IatiSettings:
     is_placeholder: bool
 
 
+class SourceScope:
+    """Which source files of a build concern one project: every file not inside an event's
+    registration folder (``registrations/<event_id>/…``), the folders of the project's events, and
+    folders of events the build does not know (they concern no project and are listed for all)."""
+
+    def __init__(self, project_events: frozenset[str], known_events: frozenset[str]) -> None:
+        self.project_events = project_events
+        self.known_events = known_events
+
+    def __contains__(self, path: object) -> bool:
+        parts = str(path).split("/")
+        if len(parts) < 3 or parts[0] != "registrations":
+            return True
+        return parts[1] in self.project_events or parts[1] not in self.known_events
+
+
 @dataclass(frozen=True)
 class Provenance:
-    """Where a delivery came from; printed in it, never compared as content."""
+    """Where a delivery came from; printed in it, never compared as content.
+
+    ``source_files`` are the build's source files that concern the project (``scope``; None: all
+    of them): a programme of 1 000 projects has 100 000 registration files, and listing all of
+    them in each of 20 000 deliveries would cost gigabytes for nothing."""
 
     build_id: str = ""
     source_files: tuple[tuple[str, str, int], ...] = ()
     version: int = 0
     supersedes: int | None = None
+    scope: SourceScope | None = field(default=None, compare=False)
 
 
 #: Provenance blanked out: the rendering whose hash is a delivery's content fingerprint.
@@ -104,9 +143,11 @@ NEUTRAL_PROVENANCE = Provenance()
 
 @dataclass(frozen=True)
 class DeliveryContent:
+    """One delivery's content. ``frame`` holds its rows (:data:`COLUMNS`), suppressed and in order."""
+
     project: dict
     period: ReportingPeriod
-    rows: tuple[dict, ...]
+    frame: pl.DataFrame
     definitions: tuple[dict, ...]
     is_synthetic: bool
     quality_notes: tuple[tuple[str, str], ...]
@@ -116,9 +157,14 @@ class DeliveryContent:
     def __post_init__(self) -> None:
         object.__setattr__(self, "stem", f"{self.project['project_id']}_{self.period.period_id}")
 
-    @property
+    @cached_property
+    def rows(self) -> tuple[dict, ...]:
+        """The rows as dicts (for the per-row reference renderers and for tests)."""
+        return tuple(self.frame.to_dicts())
+
+    @cached_property
     def suppressed_cells(self) -> int:
-        return sum(1 for row in self.rows if row["flag"] == SUPPRESSED)
+        return int((self.frame["flag"] == SUPPRESSED).sum()) if self.frame.height else 0
 
 
 def _as_date(value: object) -> dt.date | None:
@@ -194,12 +240,8 @@ def period_selection(period: ReportingPeriod) -> set[tuple[str, str]] | None:
     raise ValueError(f"unknown reporting period kind {period.kind!r}")
 
 
-def _prepare(indicators: pl.DataFrame, project_id: str) -> pl.DataFrame:
-    missing = [c for c in INPUT_COLUMNS if c not in indicators.columns]
-    if missing:
-        raise ValueError(f"fct_indicator_values lacks columns {missing}")
-    columns = INPUT_COLUMNS + [c for c in OPTIONAL_INPUT_COLUMNS if c in indicators.columns]
-    rows = indicators.select(columns).filter(pl.col("project_id") == project_id)
+def _with_dates(indicators: pl.DataFrame) -> pl.DataFrame:
+    rows = indicators
     for column in ("period_start", "period_end"):
         dtype = rows.schema[column]
         if isinstance(dtype, pl.Datetime):
@@ -209,51 +251,21 @@ def _prepare(indicators: pl.DataFrame, project_id: str) -> pl.DataFrame:
     return rows
 
 
-def _export_rows(frame: pl.DataFrame, period: ReportingPeriod, definitions: list[dict],
-                 is_synthetic: bool) -> tuple[dict, ...]:
-    selection = period_selection(period)
-    if selection is None:
-        frame = frame.filter(pl.col("period_type").is_in(["month", "quarter", "year", "project_to_date"]))
-    else:
-        wanted = pl.DataFrame(sorted(selection), schema=["period_type", "period_id"], orient="row")
-        frame = frame.join(wanted, on=["period_type", "period_id"], how="semi")
-    by_code = {d["indicator_code"]: d for d in definitions}
-    indicator_order = {d["indicator_code"]: i for i, d in enumerate(definitions)}
-    rows = []
-    for rec in frame.to_dicts():
-        definition = by_code.get(rec["indicator_code"], {})
-        suppressed = bool(rec["suppressed"])
-        rows.append({
-            "project_id": rec["project_id"],
-            "reporting_period": period.period_id,
-            "indicator_code": rec["indicator_code"],
-            "indicator_name": definition.get("indicator_name") or rec["indicator_name"] or "",
-            "unit": definition.get("unit") or rec["unit"] or "",
-            "interreg_code": definition.get("interreg_code") or "",
-            "period_type": rec["period_type"],
-            "period_id": rec["period_id"],
-            "period_start": rec["period_start"],
-            "period_end": rec["period_end"],
-            "disaggregation": rec["disaggregation"],
-            "disaggregation_value": rec["disaggregation_value"],
-            "value": None if suppressed else rec["value"],
-            "target": rec["target"],
-            # value / target × 100 would give the value back
-            "achievement_pct": None if suppressed else rec["achievement_pct"],
-            "flag": SUPPRESSED if suppressed else "",
-            "is_synthetic": is_synthetic,
-        })
-    rows.sort(key=lambda r: (
-        PERIOD_TYPE_ORDER.get(r["period_type"], 9), str(r["period_type"]),
-        r["period_start"] or dt.date.min, str(r["period_id"]),
-        indicator_order.get(r["indicator_code"], 999), str(r["indicator_code"]),
-        DISAGGREGATION_ORDER.get(r["disaggregation"], 9), str(r["disaggregation"]),
-        r["disaggregation_value"] != "total", str(r["disaggregation_value"]),
-    ))
-    return tuple(rows)
+def _order_key(column: str, order: dict[str, int]) -> pl.Expr:
+    return pl.col(column).replace_strict(order, default=9, return_dtype=pl.Int32).fill_null(9)
 
 
-def quality_notes(marts: dict[str, pl.DataFrame], project_id: str) -> list[tuple[str, str]]:
+def _text_key(column: str) -> pl.Expr:
+    """``str(value)`` as the per-row sort compared it (None is ``"None"``)."""
+    return pl.col(column).cast(pl.String).fill_null("None")
+
+
+def _truthy_text(column: str) -> pl.Expr:
+    text = pl.col(column).cast(pl.String)
+    return pl.when(text.is_not_null() & (text != "")).then(text)
+
+
+def quality_notes(marts: Mapping[str, pl.DataFrame], project_id: str) -> list[tuple[str, str]]:
     """Data-quality facts of the project's registration exports (``fct_data_quality``), where published."""
     quality = marts.get("fct_data_quality")
     needed = {"source", "source_file", "project_id", "rows_read", "rows_loaded", "quarantine_reason",
@@ -294,8 +306,169 @@ def _with_baselines(definitions: list[dict], achievement: pl.DataFrame | None, p
     return [{**d, "baseline": found.get(d["indicator_code"], d.get("baseline"))} for d in definitions]
 
 
+class ContentBuilder:
+    """Builds the contents of many projects' deliveries at once.
+
+    Holds what every project of a build shares (the small marts, the catalogue, the IATI
+    configuration); :meth:`build` takes a batch of projects' ``fct_indicator_values`` rows and
+    returns each project's :class:`DeliveryContent` per reporting period. Suppression is computed
+    once per project over all its tables, so a cell is hidden alike in every delivery showing it.
+    """
+
+    def __init__(self, small: Mapping[str, pl.DataFrame], *, is_synthetic: bool, iati_config: dict | None = None) -> None:
+        self.small = dict(small)
+        self.is_synthetic = is_synthetic
+        self.iati_config = iati_config or {}
+        self.catalogue, self.catalogue_order = catalogue_entries(self.small)
+        self.projects = self.small["dim_projects"]
+        self._achievement = self._by_project("fct_indicator_achievement")
+        self._quality = self._by_project("fct_data_quality")
+
+    def _by_project(self, name: str) -> dict[str, pl.DataFrame] | None:
+        frame = self.small.get(name)
+        if frame is None or "project_id" not in frame.columns:
+            return None
+        return {key[0]: part for key, part in frame.partition_by("project_id", as_dict=True, maintain_order=True).items()}
+
+    def project(self, project_id: str) -> dict:
+        return project_record(self.projects, project_id)
+
+    def _project_marts(self, project_id: str, name: str, parts: dict[str, pl.DataFrame] | None) -> dict[str, pl.DataFrame]:
+        frame = self.small.get(name)
+        if frame is None:
+            return {}
+        if parts is None:
+            return {name: frame}
+        return {name: parts.get(project_id, frame.clear())}
+
+    def build(self, indicators: pl.DataFrame, periods: Mapping[str, Sequence[ReportingPeriod]]) -> dict[str, list[DeliveryContent]]:
+        """Each project's contents for its ``periods``, from its rows in ``indicators``."""
+        missing = [c for c in INPUT_COLUMNS if c not in indicators.columns]
+        if missing:
+            raise ValueError(f"fct_indicator_values lacks columns {missing}")
+        project_ids = list(periods)
+        columns = INPUT_COLUMNS + [c for c in OPTIONAL_INPUT_COLUMNS if c in indicators.columns]
+        rows = _with_dates(indicators.select(columns).filter(pl.col("project_id").is_in(project_ids)))
+        rows = rows.with_row_index("_row")
+
+        summaries = fact_summary(rows, by=["project_id"]).partition_by("project_id", as_dict=True, maintain_order=True)
+        facts: dict[str, dict] = {}
+        lookup: list[dict] = []
+        for pid in project_ids:
+            summary = summaries.get((pid,))
+            definitions = definitions_from_summary(
+                self.catalogue, self.catalogue_order, summary.to_dicts() if summary is not None else [])
+            people = person_indicators(definitions)
+            additive = additive_disaggregations(definitions)
+            for position, d in enumerate(definitions):
+                code = d["indicator_code"]
+                lookup.append({
+                    "project_id": pid, "indicator_code": code, COUNTS_PEOPLE: code in people,
+                    ADDITIVE: sorted(additive[code]) if code in additive else None, "_iorder": position,
+                    "_def_name": d.get("indicator_name"), "_def_unit": d.get("unit"),
+                    "_interreg": d.get("interreg_code"),
+                })
+            achievement = self._project_marts(pid, "fct_indicator_achievement", self._achievement)
+            definitions = _with_baselines(definitions, achievement.get("fct_indicator_achievement"), pid)
+            project = self.project(pid)
+            used = {d["indicator_code"] for d in definitions}
+            facts[pid] = {
+                "project": project,
+                "definitions": tuple(d for d in definitions if d["indicator_code"] in used),
+                "notes": tuple(quality_notes(self._project_marts(pid, "fct_data_quality", self._quality), pid)),
+                "iati": iati_settings(project, self.iati_config),
+            }
+        schema = {"project_id": pl.String, "indicator_code": pl.String, COUNTS_PEOPLE: pl.Boolean,
+                  ADDITIVE: pl.List(pl.String), "_iorder": pl.Int64, "_def_name": pl.String,
+                  "_def_unit": pl.String, "_interreg": pl.String}
+        lookup_frame = pl.DataFrame(
+            [{k: (None if v is None else (v if k in (COUNTS_PEOPLE, ADDITIVE, "_iorder") else str(v))) for k, v in rec.items()}
+             for rec in lookup], schema=schema)
+        rows = rows.with_columns(pl.col("project_id").cast(pl.String), pl.col("indicator_code").cast(pl.String))
+        rows = rows.join(lookup_frame, on=["project_id", "indicator_code"], how="left", maintain_order="left")
+        rows = rows.with_columns(suppression_reasons(rows).ne("").alias("_suppressed"))
+
+        # Which rows each delivery shows: months and quarters by (period type, period id), the final
+        # report every month, quarter, year and the whole project.
+        selection: list[tuple[str, str, str, str, int]] = []
+        finals: list[tuple[str, str, int]] = []
+        deliveries: list[tuple[str, ReportingPeriod]] = []
+        for pid in project_ids:
+            for period in periods[pid]:
+                number = len(deliveries)
+                deliveries.append((pid, period))
+                wanted = period_selection(period)
+                if wanted is None:
+                    finals.append((pid, period.period_id, number))
+                else:
+                    selection += [(pid, period.period_id, ptype, pid_, number) for ptype, pid_ in sorted(wanted)]
+        shown = []
+        if selection:
+            wanted_frame = pl.DataFrame(selection, schema=["project_id", "reporting_period", "period_type", "period_id",
+                                                          "_delivery"], orient="row")
+            shown.append(rows.join(wanted_frame, on=["project_id", "period_type", "period_id"], how="inner"))
+        if finals:
+            final_frame = pl.DataFrame(finals, schema=["project_id", "reporting_period", "_delivery"], orient="row")
+            shown.append(rows.filter(pl.col("period_type").is_in(FINAL_PERIOD_TYPES))
+                         .join(final_frame, on="project_id", how="inner"))
+        delivered = pl.concat(shown, how="vertical_relaxed") if shown else None
+
+        frames = self._delivered(delivered) if delivered is not None else {}
+        empty = self._delivered(None)
+        out: dict[str, list[DeliveryContent]] = {pid: [] for pid in project_ids}
+        for number, (pid, period) in enumerate(deliveries):
+            fact = facts[pid]
+            out[pid].append(DeliveryContent(
+                project=fact["project"], period=period, frame=frames.get(number, empty),
+                definitions=fact["definitions"], is_synthetic=self.is_synthetic,
+                quality_notes=fact["notes"], iati=fact["iati"],
+            ))
+        return out
+
+    def _delivered(self, frame: pl.DataFrame | None) -> dict[int, pl.DataFrame] | pl.DataFrame:
+        """The delivered rows (:data:`COLUMNS`) in their fixed order, split by delivery (or, for
+        None, an empty frame with the delivered schema)."""
+        if frame is None:
+            return pl.DataFrame(schema={
+                "project_id": pl.String, "reporting_period": pl.String, "indicator_code": pl.String,
+                "indicator_name": pl.String, "unit": pl.String, "interreg_code": pl.String,
+                "period_type": pl.String, "period_id": pl.String, "period_start": pl.Date, "period_end": pl.Date,
+                "disaggregation": pl.String, "disaggregation_value": pl.String, "value": pl.Float64,
+                "target": pl.Float64, "achievement_pct": pl.Float64, "flag": pl.String, "is_synthetic": pl.Boolean,
+            })
+        suppressed = pl.col("_suppressed")
+        frame = frame.sort(
+            "_delivery",
+            _order_key("period_type", PERIOD_TYPE_ORDER), _text_key("period_type"),
+            pl.col("period_start").fill_null(dt.date.min), _text_key("period_id"),
+            pl.col("_iorder").fill_null(999), _text_key("indicator_code"),
+            _order_key("disaggregation", DISAGGREGATION_ORDER), _text_key("disaggregation"),
+            pl.col("disaggregation_value").ne_missing(pl.lit("total")), _text_key("disaggregation_value"),
+            "_row",
+        ).select(
+            "_delivery", "project_id", "reporting_period", "indicator_code",
+            pl.coalesce(_truthy_text("_def_name"), _truthy_text("indicator_name"), pl.lit("")).alias("indicator_name"),
+            pl.coalesce(_truthy_text("_def_unit"), _truthy_text("unit"), pl.lit("")).alias("unit"),
+            pl.coalesce(_truthy_text("_interreg"), pl.lit("")).alias("interreg_code"),
+            "period_type", "period_id", "period_start", "period_end", "disaggregation", "disaggregation_value",
+            # value / target × 100 would give the value back: no achievement for a hidden value
+            pl.when(suppressed).then(None).otherwise(pl.col("value")).alias("value"),
+            "target",
+            pl.when(suppressed).then(None).otherwise(pl.col("achievement_pct")).alias("achievement_pct"),
+            pl.when(suppressed).then(pl.lit(SUPPRESSED)).otherwise(pl.lit("")).alias("flag"),
+            pl.lit(self.is_synthetic).alias("is_synthetic"),
+        )
+        counts = frame.group_by("_delivery", maintain_order=True).len()
+        frame = frame.drop("_delivery")
+        out, offset = {}, 0
+        for number, length in counts.iter_rows():
+            out[number] = frame.slice(offset, length)
+            offset += length
+        return out
+
+
 def build_deliveries(
-    marts: dict[str, pl.DataFrame],
+    marts: Mapping[str, pl.DataFrame] | MartSource,
     *,
     project_id: str,
     periods: list[ReportingPeriod],
@@ -307,24 +480,62 @@ def build_deliveries(
     Needs ``fct_indicator_values`` and ``dim_projects``; uses ``dim_indicators`` and data-quality
     marts where published. Suppression is computed once over all of the project's tables.
     """
-    project = project_record(marts["dim_projects"], project_id)
-    indicators = _prepare(marts["fct_indicator_values"], project_id)
-    definitions = indicator_definitions(marts, indicators)
-    suppressed = suppress_small_cells(indicators, person_indicators(definitions),
-                                      additive_disaggregations(definitions))
-    definitions = _with_baselines(definitions, marts.get("fct_indicator_achievement"), project_id)
-    iati = iati_settings(project, iati_config or {})
-    notes = tuple(quality_notes(marts, project_id))
-    used = set(indicators["indicator_code"].to_list())
-    shown = tuple(d for d in definitions if d["indicator_code"] in used)
-    return [
-        DeliveryContent(
-            project=project, period=period,
-            rows=_export_rows(suppressed, period, definitions, is_synthetic),
-            definitions=shown, is_synthetic=is_synthetic, quality_notes=notes, iati=iati,
-        )
-        for period in periods
-    ]
+    source = MartSource.of(marts)
+    builder = ContentBuilder(source.small_tables(), is_synthetic=is_synthetic, iati_config=iati_config)
+    builder.project(project_id)  # ValueError for an unknown or unsafe id
+    return builder.build(source.indicator_values([project_id]), {project_id: periods})[project_id]
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def _content_header(content: DeliveryContent) -> bytes:
+    period = content.period
+    header = {
+        "format": CONTENT_FORMAT,
+        "project": {k: content.project.get(k) for k in PROJECT_FIELDS},
+        "period": [period.kind, period.period_id, period.start, period.end],
+        "definitions": list(content.definitions),
+        "notes": [list(note) for note in content.quality_notes],
+        "iati": asdict(content.iati),
+        "is_synthetic": content.is_synthetic,
+        "columns": COLUMNS,
+    }
+    return json.dumps(header, sort_keys=True, default=_jsonable, ensure_ascii=False).encode("utf-8")
+
+
+def content_keys(contents: Sequence[DeliveryContent]) -> list[str]:
+    """The canonical sha256 of each content: what would be written, before anything is rendered.
+
+    Every delivered cell at full precision (one JSON object per row, in delivery order) after a
+    header with the definitions, notes, project facts, IATI identity and :data:`CONTENT_FORMAT`.
+    """
+    if not contents:
+        return []
+    frames = [c.frame.select(COLUMNS).with_columns(pl.lit(i, dtype=pl.Int32).alias("_d"))
+              for i, c in enumerate(contents) if c.frame.height]
+    lines: dict[int, str] = {}
+    if frames:
+        joined = (pl.concat(frames, how="vertical_relaxed")
+                  .select("_d", pl.struct(COLUMNS).struct.json_encode().alias("_json"))
+                  .group_by("_d", maintain_order=True).agg(pl.col("_json").str.join("\n")))
+        lines = dict(zip(joined["_d"].to_list(), joined["_json"].to_list(), strict=True))
+    keys = []
+    for i, content in enumerate(contents):
+        digest = hashlib.sha256(_content_header(content))
+        digest.update(b"\n")
+        digest.update(lines.get(i, "").encode("utf-8"))
+        keys.append(digest.hexdigest())
+    return keys
+
+
+def content_key(content: DeliveryContent) -> str:
+    return content_keys([content])[0]
 
 
 def bounds_label(period_type: str, period_id: str, start: dt.date | None, end: dt.date | None) -> str:

@@ -21,6 +21,7 @@ official 2.03 schema; writing it needs no schema or codelist at run time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import groupby
 
 from lxml import etree
@@ -47,7 +48,7 @@ DATE_PLANNED_START, DATE_ACTUAL_START, DATE_PLANNED_END, DATE_ACTUAL_END = "1", 
 #: IATI OrganisationRole: funding, implementing.
 ROLE_FUNDING, ROLE_IMPLEMENTING = "1", "4"
 
-_PERIOD_COMMENT = {
+PERIOD_COMMENT = {
     "month": "Month {period_id}: values over the month.",
     "quarter": "Quarter {period_id}: values over the quarter (not the sum of its months for unique counts).",
     "year": "Year {period_id}: values over the calendar year.",
@@ -55,7 +56,10 @@ _PERIOD_COMMENT = {
     "project_to_date": "The whole project.",
 }
 
-__all__ = ["IATI_VERSION", "iati_activity_bytes"]
+SUPPRESSED_COMMENT = (f"Suppressed: small-cell rule (counts of people under {THRESHOLD}, with "
+                      "complementary suppression).")
+
+__all__ = ["IATI_VERSION", "PERIOD_COMMENT", "SUPPRESSED_COMMENT", "activity_document", "iati_activity_bytes"]
 
 
 def _narrative(parent: etree._Element, text: str, lang: str | None = None) -> etree._Element:
@@ -94,15 +98,15 @@ def _period_element(indicator: etree._Element, rows: list[dict]) -> None:
             etree.SubElement(actual, "dimension", name=row["disaggregation"], value=str(row["disaggregation_value"]))
         notes = []
         if row["disaggregation"] == "total":
-            notes.append(_PERIOD_COMMENT.get(row["period_type"], "{period_id}").format(period_id=row["period_id"]))
+            notes.append(PERIOD_COMMENT.get(row["period_type"], "{period_id}").format(period_id=row["period_id"]))
         if row["flag"] == SUPPRESSED:
-            notes.append(f"Suppressed: small-cell rule (counts of people under {THRESHOLD}, with "
-                         "complementary suppression).")
+            notes.append(SUPPRESSED_COMMENT)
         if notes:
             _comment(actual, " ".join(notes))
 
 
-def _indicator_element(result: etree._Element, definition: dict, rows: list[dict], content: DeliveryContent) -> None:
+def _indicator_element(result: etree._Element, definition: dict, content: DeliveryContent,
+                       add_periods: Callable[[etree._Element, dict], None]) -> None:
     unit = str(definition.get("unit") or "").strip().lower()
     indicator = etree.SubElement(
         result, "indicator",
@@ -141,12 +145,28 @@ def _indicator_element(result: etree._Element, definition: dict, rows: list[dict
                                     value=format_number(baseline_value, 4))
         baseline.set("iso-date", start.isoformat())
         _comment(baseline, "Value before the project started.")
-    for _, period_rows in groupby(rows, key=lambda r: (r["period_type"], r["period_id"])):
-        _period_element(indicator, list(period_rows))
+    add_periods(indicator, definition)
 
 
 def iati_activity_bytes(content: DeliveryContent) -> bytes:
     """The delivery as an IATI 2.03 ``<iati-activities>`` document (UTF-8)."""
+    rows_by_code: dict[str, list[dict]] = {}
+    for row in content.rows:
+        rows_by_code.setdefault(row["indicator_code"], []).append(row)
+
+    def add_periods(indicator: etree._Element, definition: dict) -> None:
+        rows = rows_by_code[definition["indicator_code"]]
+        for _, period_rows in groupby(rows, key=lambda r: (r["period_type"], r["period_id"])):
+            _period_element(indicator, list(period_rows))
+
+    root = activity_document(content, set(rows_by_code), add_periods)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def activity_document(content: DeliveryContent, codes_with_rows: set[str],
+                      add_periods: Callable[[etree._Element, dict], None]) -> etree._Element:
+    """The ``<iati-activities>`` tree; ``add_periods(indicator, definition)`` adds an indicator's
+    ``<period>`` elements (the rows of ``codes_with_rows``; other indicators are left out)."""
     project, period, iati = content.project, content.period, content.iati
     root = etree.Element("iati-activities", version=IATI_VERSION)
     if content.is_synthetic:
@@ -186,14 +206,12 @@ def iati_activity_bytes(content: DeliveryContent) -> bytes:
     for definition in content.definitions:
         by_type.setdefault(str(definition.get("indicator_type") or "output").lower(), []).append(definition)
     for indicator_type in sorted(by_type, key=lambda t: (RESULT_TYPES.get(t, RESULT_TYPE_OTHER), t)):
-        definitions = [d for d in by_type[indicator_type]
-                       if any(r["indicator_code"] == d["indicator_code"] for r in content.rows)]
+        definitions = [d for d in by_type[indicator_type] if d["indicator_code"] in codes_with_rows]
         if not definitions:
             continue
         result = etree.SubElement(activity, "result", type=RESULT_TYPES.get(indicator_type, RESULT_TYPE_OTHER),
                                   **{"aggregation-status": "0"})
         _text_element(result, "title", f"{indicator_type.capitalize()}s of {name}")
         for definition in definitions:
-            rows = [r for r in content.rows if r["indicator_code"] == definition["indicator_code"]]
-            _indicator_element(result, definition, rows, content)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            _indicator_element(result, definition, content, add_periods)
+    return root

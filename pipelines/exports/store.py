@@ -4,16 +4,20 @@ The rule:
 
 - A period's versions are ``v1``, ``v2``, …; only the latest may be *open*, every other one is
   *closed* (listed in ``closed.json``). Closing (``cci close-period``) freezes the latest version.
-- A delivery is compared with the latest version by its *content fingerprint*: the sha256 of its
-  files rendered without provenance (build id, source-file list, version number). Same content:
-  nothing is written, whatever the build.
+- A delivery is compared with the latest version by its *content key* (the canonical hash of its
+  content, :func:`pipelines.exports.content.content_key`, recorded in the manifest) before anything
+  is rendered. Same key: nothing is rendered or written, whatever the build. When the keys differ
+  (or the manifest has none: it was written before content keys existed), the content is
+  rendered with the latest version's own provenance (its build id, source files and version, from
+  its manifest): files identical to the ones the manifest lists mean the same content, and
+  nothing is written either. The CSV is compared first, so a real change costs no extra workbook.
 - Different content and the latest version open: it is rewritten in place (same version number).
 - Different content and the latest version closed: a new version ``v<N+1>`` is written beside it,
   with ``CHANGES.md`` and ``changes.csv`` listing every indicator cell that differs from the
   closed version (old → new). A closed version is never touched again.
 
 Each version directory holds the deliverables and ``manifest.json`` (file sizes and sha256, build
-id, content fingerprint, source-file hashes). Directories are written to a temporary sibling and
+id, content key, source-file hashes). Directories are written to a temporary sibling and
 renamed into place, so a reader never sees a half-written version.
 """
 
@@ -28,12 +32,11 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.exports.content import (
-    CELL_KEY, COLUMNS, NEUTRAL_PROVENANCE, DeliveryContent, Provenance,
-)
+from pipelines.exports.content import CELL_KEY, COLUMNS, DeliveryContent, Provenance, content_key
 from pipelines.exports.iati import iati_activity_bytes
 from pipelines.exports.periods import FINAL, MONTH, period_bounds, period_kind
 from pipelines.exports.tabular import csv_bytes, xlsx_bytes
@@ -53,8 +56,9 @@ _VERSION_DIR = re.compile(r"^v(\d+)$")
 CREATED, UNCHANGED, REWRITTEN, NEW_VERSION = "created", "unchanged", "rewritten", "new_version"
 
 __all__ = [
-    "CLOSED", "MANIFEST", "DeliveryState", "WriteResult", "close_period", "delivery_file_names",
-    "delivery_states", "render_delivery", "verify_version", "write_delivery",
+    "CLOSED", "MANIFEST", "DeliveryOnDisk", "DeliveryState", "WriteResult", "close_period", "commit_delivery",
+    "delivery_file_names", "delivery_states", "inspect_delivery", "render_deliveries", "render_delivery",
+    "render_reference", "verify_version", "write_deliveries_of", "write_delivery",
 ]
 
 
@@ -94,20 +98,27 @@ def delivery_file_names(content: DeliveryContent) -> dict[str, str]:
 
 def render_delivery(content: DeliveryContent, provenance: Provenance) -> dict[str, bytes]:
     """The deliverables' bytes by file name (CSV, XLSX, IATI XML)."""
+    return render_deliveries([content], [provenance])[0]
+
+
+def render_deliveries(contents: list[DeliveryContent], provenances: list[Provenance],
+                      only: str | Collection[str] | None = None) -> list[dict[str, bytes]]:
+    """:func:`render_delivery` for many deliveries (of one project) at once, vectorised; ``only``:
+    just these deliverables (``csv``, ``xlsx``, ``iati``)."""
+    from pipelines.exports.render import render_many
+
+    return render_many(contents, provenances, only=only)
+
+
+def render_reference(content: DeliveryContent, provenance: Provenance) -> dict[str, bytes]:
+    """The same files from the per-row reference renderers (``tabular``, ``iati``): the
+    specification the vectorised renderers are tested against, byte for byte."""
     names = delivery_file_names(content)
     return {
         names["csv"]: csv_bytes(content),
         names["xlsx"]: xlsx_bytes(content, provenance),
         names["iati"]: iati_activity_bytes(content),
     }
-
-
-def content_fingerprint(neutral_files: dict[str, bytes]) -> str:
-    """sha256 over the deliverables rendered without provenance (:data:`NEUTRAL_PROVENANCE`)."""
-    digest = hashlib.sha256()
-    for name in sorted(neutral_files):
-        digest.update(name.encode() + b"\0" + sha256_bytes(neutral_files[name]).encode() + b"\n")
-    return digest.hexdigest()
 
 
 def _versions(period_dir: Path) -> list[int]:
@@ -189,7 +200,10 @@ def _changes_md(content: DeliveryContent, version: int, base: int, base_manifest
     if other_files:
         lines += ["", "Other content differs in: " + ", ".join(f"`{name}`" for name in other_files)
                   + " (definitions, notes or project facts)."]
-    old_sources = {s["source_file"]: s["sha256"] for s in base_manifest.get("source_files", [])}
+    # The closed version may list every file of its build; compare only the files of this project.
+    scope = provenance.scope
+    old_sources = {s["source_file"]: s["sha256"] for s in base_manifest.get("source_files", [])
+                   if scope is None or s["source_file"] in scope}
     new_sources = {path: sha for path, sha, _ in provenance.source_files}
     source_changes = sorted(
         [f"- added `{p}`" for p in new_sources.keys() - old_sources.keys()]
@@ -201,10 +215,10 @@ def _changes_md(content: DeliveryContent, version: int, base: int, base_manifest
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _manifest(content: DeliveryContent, provenance: Provenance, files: dict[str, bytes], fingerprint: str,
-              file_fingerprints: dict[str, str]) -> dict:
+def _manifest(content: DeliveryContent, provenance: Provenance, files: dict[str, bytes], key: str) -> dict:
     period = content.period
     return {
+        "content_key": key,
         "format": FORMAT,
         "project_id": content.project["project_id"],
         "period_id": period.period_id,
@@ -218,10 +232,8 @@ def _manifest(content: DeliveryContent, provenance: Provenance, files: dict[str,
         "iati_activity_identifier": content.iati.activity_identifier,
         "rows": len(content.rows),
         "suppressed_cells": content.suppressed_cells,
-        "content_sha256": fingerprint,
         "files": [
-            {"name": name, "bytes": len(data), "sha256": sha256_bytes(data),
-             "content_sha256": file_fingerprints.get(name)}
+            {"name": name, "bytes": len(data), "sha256": sha256_bytes(data)}
             for name, data in sorted(files.items())
         ],
         "source_files": [{"source_file": p, "sha256": s, "bytes": b} for p, s, b in provenance.source_files],
@@ -250,53 +262,160 @@ def _write_dir_atomically(target: Path, files: dict[str, bytes]) -> None:
         raise
 
 
+@dataclass(frozen=True)
+class DeliveryOnDisk:
+    """What the store holds for one delivery: its versions, the closed ones and the latest manifest."""
+
+    project_id: str
+    period_id: str
+    period_dir: Path
+    versions: tuple[int, ...]
+    closed: tuple[int, ...]
+    manifest: dict
+
+    def has_key(self, key: str) -> bool:
+        """The latest version holds this content (by its content key): nothing to render."""
+        return bool(self.versions) and self.manifest.get("content_key") == key
+
+    def file_sha256(self, name: str) -> str | None:
+        return next((f["sha256"] for f in self.manifest.get("files", []) if f.get("name") == name), None)
+
+    def provenance(self) -> Provenance:
+        """The provenance the latest version was rendered with (from its manifest)."""
+        return recorded_provenance(self.manifest)
+
+    def unchanged(self) -> WriteResult:
+        latest = self.versions[-1]
+        return WriteResult(self.project_id, self.period_id, latest, UNCHANGED, self.period_dir / f"v{latest}")
+
+    def plan(self) -> tuple[int, str, int | None]:
+        """(version to write, action, closed version it supersedes) for content that differs."""
+        if not self.versions:
+            return 1, CREATED, None
+        latest = self.versions[-1]
+        if latest in self.closed:
+            return latest + 1, NEW_VERSION, latest
+        return latest, (REWRITTEN if self.manifest else CREATED), (latest - 1 if latest - 1 in self.closed else None)
+
+
+def recorded_provenance(manifest: dict) -> Provenance:
+    return Provenance(
+        build_id=str(manifest.get("build_id", "")),
+        source_files=tuple((str(f["source_file"]), str(f["sha256"]), int(f["bytes"]))
+                           for f in manifest.get("source_files", [])),
+        version=int(manifest.get("version") or 0), supersedes=manifest.get("supersedes"),
+    )
+
+
+def inspect_delivery(exports_root: Path, project_id: str, period_id: str) -> DeliveryOnDisk:
+    period_dir = Path(exports_root) / project_id / period_id
+    versions = tuple(_versions(period_dir))
+    manifest: dict = {}
+    if versions:
+        manifest_path = period_dir / f"v{versions[-1]}" / MANIFEST
+        manifest = _read_json(manifest_path) if manifest_path.is_file() else {}
+    return DeliveryOnDisk(project_id, period_id, period_dir, versions, closed_versions(period_dir), manifest)
+
+
+#: The deliverables in the order they are compared with a version on disk (cheapest first).
+KINDS = ("csv", "iati", "xlsx")
+
+
+def write_deliveries_of(exports_root: Path, contents: list[DeliveryContent], keys: list[str],
+                        provenance_of: Callable[[DeliveryContent], Provenance]) -> list[WriteResult]:
+    """Write (or keep) many deliveries (of one project), following the version rule of this module.
+
+    Nothing is rendered for a delivery whose key is in its latest manifest. For the others, each
+    deliverable is rendered once: compared with the latest version (rendered with that version's
+    provenance; the CSV and the IATI XML do not depend on provenance) and, when the content
+    differs, written (the workbook again, with the new version's provenance).
+    """
+    on_disk = [inspect_delivery(exports_root, c.project["project_id"], c.period.period_id) for c in contents]
+    results: list[WriteResult | None] = [d.unchanged() if d.has_key(k) else None
+                                         for d, k in zip(on_disk, keys, strict=True)]
+    files: dict[int, dict[str, bytes]] = {i: {} for i, r in enumerate(results) if r is None}
+    # Compare with the version on disk, cheapest deliverable first; stop at the first difference.
+    candidates = [i for i in files if on_disk[i].manifest.get("files")]
+    for kind in KINDS:
+        if not candidates:
+            break
+        provenances = [on_disk[i].provenance() for i in candidates]
+        rendered = render_deliveries([contents[i] for i in candidates], provenances, only=kind)
+        still = []
+        for i, out in zip(candidates, rendered, strict=True):
+            name = delivery_file_names(contents[i])[kind]
+            if kind != "xlsx":  # provenance-free: the file to write if the content differs
+                files[i][name] = out[name]
+            if on_disk[i].file_sha256(name) == sha256_bytes(out[name]):
+                still.append(i)
+        candidates = still
+    for i in candidates:  # every deliverable reproduced byte for byte: same content
+        results[i] = on_disk[i].unchanged()
+        del files[i]
+    if files:
+        order = sorted(files)
+        provenances = [versioned(provenance_of(contents[i]), *_version_and_base(on_disk[i])) for i in order]
+        missing = [{kind for kind in KINDS if kind == "xlsx" or delivery_file_names(contents[i])[kind] not in files[i]}
+                   for i in order]
+        for kinds in {frozenset(m) for m in missing}:
+            group = [(i, p) for i, p, m in zip(order, provenances, missing, strict=True) if frozenset(m) == kinds]
+            rendered = render_deliveries([contents[i] for i, _ in group], [p for _, p in group], only=kinds)
+            for (i, _), out in zip(group, rendered, strict=True):
+                files[i].update(out)
+        for i, p in zip(order, provenances, strict=True):
+            results[i] = commit_delivery(on_disk[i], contents[i], keys[i], files[i], p)
+    return results  # type: ignore[return-value]
+
+
+def _version_and_base(on_disk: DeliveryOnDisk) -> tuple[int, int | None]:
+    version, _, base = on_disk.plan()
+    return version, base
+
+
 def write_delivery(exports_root: Path, content: DeliveryContent, provenance: Provenance) -> WriteResult:
     """Write (or keep) the delivery following the version rule of this module.
 
     ``provenance`` carries the build id and source files; its version fields are set here.
     """
-    project_id, period_id = content.project["project_id"], content.period.period_id
-    period_dir = Path(exports_root) / project_id / period_id
-    versions = _versions(period_dir)
-    closed = closed_versions(period_dir)
-    neutral = render_delivery(content, NEUTRAL_PROVENANCE)
-    file_fingerprints = {name: sha256_bytes(data) for name, data in neutral.items()}
-    fingerprint = content_fingerprint(neutral)
+    return write_deliveries_of(exports_root, [content], [content_key(content)], lambda _: provenance)[0]
 
-    base: int | None = None
-    if not versions:
-        version, action = 1, CREATED
-    else:
-        latest = versions[-1]
-        manifest_path = period_dir / f"v{latest}" / MANIFEST
-        latest_manifest = _read_json(manifest_path) if manifest_path.is_file() else {}
-        if latest_manifest.get("content_sha256") == fingerprint:
-            return WriteResult(project_id, period_id, latest, UNCHANGED, period_dir / f"v{latest}")
-        if latest in closed:
-            version, action, base = latest + 1, NEW_VERSION, latest
-        else:
-            version, action = latest, (REWRITTEN if latest_manifest else CREATED)
-            base = latest - 1 if latest - 1 in closed else None
 
-    provenance = Provenance(build_id=provenance.build_id, source_files=provenance.source_files,
-                            version=version, supersedes=base)
-    files = render_delivery(content, provenance)
+def versioned(provenance: Provenance, version: int, base: int | None) -> Provenance:
+    return Provenance(build_id=provenance.build_id, source_files=provenance.source_files, version=version,
+                      supersedes=base, scope=provenance.scope)
+
+
+def commit_delivery(on_disk: DeliveryOnDisk, content: DeliveryContent, key: str, deliverables: dict[str, bytes],
+                    provenance: Provenance) -> WriteResult:
+    """Write a version directory for content that differs from ``on_disk``'s latest version.
+
+    ``deliverables`` are the CSV, XLSX and IATI XML rendered with ``provenance`` (see :func:`versioned`).
+    """
+    version, action, base = on_disk.plan()
+    assert (provenance.version, provenance.supersedes) == (version, base), "provenance of another version"
+    period_dir = on_disk.period_dir
+    names = delivery_file_names(content)
+    files = {names[kind]: deliverables[names[kind]] for kind in ("csv", "xlsx", "iati")}
     if base is not None:
         base_dir = period_dir / f"v{base}"
         base_manifest = _read_json(base_dir / MANIFEST)
-        csv_name = delivery_file_names(content)["csv"]
+        csv_name = names["csv"]
         changes = change_log((base_dir / csv_name).read_bytes(), files[csv_name])
-        old_fingerprints = {f["name"]: f.get("content_sha256") for f in base_manifest.get("files", [])}
-        other = [name for name in sorted(file_fingerprints)
-                 if name != csv_name and old_fingerprints.get(name) != file_fingerprints[name]]
+        other: list[str] = []
+        if not changes:
+            # Without changed cells, say which other files differ from the closed version.
+            recorded = {f["name"]: f["sha256"] for f in base_manifest.get("files", [])}
+            if recorded.get(names["iati"]) != sha256_bytes(files[names["iati"]]):
+                other.append(names["iati"])
+            again = render_deliveries([content], [recorded_provenance(base_manifest)], only="xlsx")[0]
+            if recorded.get(names["xlsx"]) != sha256_bytes(again[names["xlsx"]]):
+                other.append(names["xlsx"])
         files[CHANGES_CSV] = _changes_csv(changes)
-        # With cells changed every deliverable differs; without, say which files did.
-        files[CHANGES_MD] = _changes_md(content, version, base, base_manifest, changes, provenance,
-                                        [] if changes else other)
-    manifest = _manifest(content, provenance, files, fingerprint, file_fingerprints)
+        files[CHANGES_MD] = _changes_md(content, version, base, base_manifest, changes, provenance, sorted(other))
+    manifest = _manifest(content, provenance, files, key)
     files[MANIFEST] = _json_bytes(manifest)
     _write_dir_atomically(period_dir / f"v{version}", files)
-    return WriteResult(project_id, period_id, version, action, period_dir / f"v{version}")
+    return WriteResult(on_disk.project_id, on_disk.period_id, version, action, period_dir / f"v{version}")
 
 
 def verify_version(version_dir: Path) -> list[str]:

@@ -17,7 +17,8 @@ from pipelines.exports.content import (
     COLUMNS, SUPPRESSED, SUPPRESSION_NOTE, SYNTHETIC_NOTICE, DeliveryContent, Provenance, bounds_label,
 )
 
-__all__ = ["csv_bytes", "format_number", "xlsx_bytes"]
+__all__ = ["HEADER_ROW", "csv_bytes", "format_number", "new_workbook", "sheet_names", "sheet_subtitle", "sheet_title",
+           "xlsx_bytes"]
 
 _HUMAN_PERIOD_TYPE = {
     "month": "Month", "quarter": "Quarter", "year": "Year",
@@ -136,7 +137,7 @@ def _cover(wb, f: _Formats, content: DeliveryContent, provenance: Provenance, sh
         ("IATI activity identifier",
          content.iati.activity_identifier + (" (placeholder organisation reference)" if content.iati.is_placeholder else ""),
          f.text),
-        ("Indicator rows", len(content.rows), f.left_int),
+        ("Indicator rows", content.frame.height, f.left_int),
         ("Suppressed cells", content.suppressed_cells, f.left_int),
     ]
     for key, value, fmt in facts:
@@ -169,27 +170,27 @@ _TABLE_HEADER = ["Period type", "Period", "Start", "End", "Breakdown", "Group", 
 _TABLE_WIDTHS = [14, 26, 11, 11, 14, 24, 11, 11, 14, 12]
 
 
-def _indicator_sheet(wb, f: _Formats, content: DeliveryContent, definition: dict, sheet: str) -> None:
-    code = definition["indicator_code"]
-    ws = wb.add_worksheet(sheet)
-    if content.is_synthetic:
-        ws.set_tab_color("#D55E00")
-        ws.set_header('&C&"-,Bold"SYNTHETIC DEMO DATA')
-    for c, width in enumerate(_TABLE_WIDTHS):
-        ws.set_column(c, c, width)
-    title = f"{definition['indicator_name'] or code} ({code})"
-    ws.merge_range(0, 0, 0, len(_TABLE_HEADER) - 1, title, f.title)
+#: Row of the column headers on an indicator sheet (0-based); the data start on the next one.
+HEADER_ROW = 2
+
+
+def sheet_title(definition: dict) -> str:
+    return f"{definition['indicator_name'] or definition['indicator_code']} ({definition['indicator_code']})"
+
+
+def sheet_subtitle(definition: dict) -> str:
     codes = [f"unit: {definition['unit'] or '–'}"]
     if definition.get("interreg_code"):
         codes.append(f"Interreg: {definition['interreg_code']}")
     if definition.get("definition"):
         codes.append(str(definition["definition"]))
-    ws.merge_range(1, 0, 1, len(_TABLE_HEADER) - 1, "; ".join(codes), f.subtitle)
-    ws.set_row(1, 30)
-    header_row = 2
-    for c, name in enumerate(_TABLE_HEADER):
-        ws.write_string(header_row, c, name, f.header)
-    ws.freeze_panes(header_row + 1, 0)
+    return "; ".join(codes)
+
+
+def _indicator_sheet(wb, f: _Formats, content: DeliveryContent, definition: dict, sheet: str) -> None:
+    code = definition["indicator_code"]
+    ws = _indicator_sheet_head(wb, f, content, definition, sheet)
+    header_row = HEADER_ROW
     r = header_row
     for row in (x for x in content.rows if x["indicator_code"] == code):
         r += 1
@@ -221,6 +222,24 @@ def _indicator_sheet(wb, f: _Formats, content: DeliveryContent, definition: dict
             ws.write_blank(r, 9, None)
     if r > header_row:
         ws.autofilter(header_row, 0, r, len(_TABLE_HEADER) - 1)
+
+
+def _indicator_sheet_head(wb, f: _Formats, content: DeliveryContent, definition: dict, sheet: str,
+                          worksheet_class=None):
+    """An indicator sheet with its title, subtitle and column headers (rows 0 to :data:`HEADER_ROW`)."""
+    ws = wb.add_worksheet(sheet, worksheet_class=worksheet_class)
+    if content.is_synthetic:
+        ws.set_tab_color("#D55E00")
+        ws.set_header('&C&"-,Bold"SYNTHETIC DEMO DATA')
+    for c, width in enumerate(_TABLE_WIDTHS):
+        ws.set_column(c, c, width)
+    ws.merge_range(0, 0, 0, len(_TABLE_HEADER) - 1, sheet_title(definition), f.title)
+    ws.merge_range(1, 0, 1, len(_TABLE_HEADER) - 1, sheet_subtitle(definition), f.subtitle)
+    ws.set_row(1, 30)
+    for c, name in enumerate(_TABLE_HEADER):
+        ws.write_string(HEADER_ROW, c, name, f.header)
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    return ws
 
 
 _DEFINITION_COLUMNS = [
@@ -269,8 +288,8 @@ def _notes_sheet(wb, f: _Formats, content: DeliveryContent) -> None:
         ws.write_string(r, 1, text, f.wrap)
 
 
-def xlsx_bytes(content: DeliveryContent, provenance: Provenance) -> bytes:
-    """Cover, one sheet per indicator (targets and achievement), Definitions, Notes."""
+def new_workbook(content: DeliveryContent, provenance: Provenance) -> tuple[io.BytesIO, xlsxwriter.Workbook, _Formats]:
+    """An in-memory workbook with the delivery's properties and the formats of its sheets."""
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False,
                                    "strings_to_formulas": False, "strings_to_urls": False})
@@ -284,9 +303,18 @@ def xlsx_bytes(content: DeliveryContent, provenance: Provenance) -> bytes:
                     + (f"Build {provenance.build_id}." if provenance.build_id else ""),
         "created": dt.datetime.combine(content.period.end, dt.time(0, 0)),
     })
-    f = _Formats(wb)
+    return buf, wb, _Formats(wb)
+
+
+def sheet_names(content: DeliveryContent) -> dict[str, str]:
     used = {"cover", "definitions", "notes"}
-    sheets = {d["indicator_code"]: _sheet_name(d["indicator_code"], used) for d in content.definitions}
+    return {d["indicator_code"]: _sheet_name(d["indicator_code"], used) for d in content.definitions}
+
+
+def xlsx_bytes(content: DeliveryContent, provenance: Provenance) -> bytes:
+    """Cover, one sheet per indicator (targets and achievement), Definitions, Notes."""
+    buf, wb, f = new_workbook(content, provenance)
+    sheets = sheet_names(content)
     _cover(wb, f, content, provenance, sheets)
     for definition in content.definitions:
         _indicator_sheet(wb, f, content, definition, sheets[definition["indicator_code"]])

@@ -94,11 +94,25 @@ def test_manifests_match_their_files(built):
 
     manifests = sorted(built["exports"].glob("*/*/v*/manifest.json"))
     build_id = pl.read_parquet(built["release"] / "build_metadata.parquet")["build_id"][0]
-    sources = pl.read_parquet(built["release"] / "build_source_files.parquet").height
+    sources = {r["source_file"]: r["sha256"]
+               for r in pl.read_parquet(built["release"] / "build_source_files.parquet").iter_rows(named=True)}
+    owner = dict(pl.read_parquet(built["release"] / "dim_events.parquet").select("event_id", "project_id").iter_rows())
+    # A project's delivery lists the build's files except other projects' registration folders.
+    projects = {}
+    for path in sources:
+        parts = path.split("/")
+        event_owner = owner.get(parts[1]) if parts[0] == "registrations" and len(parts) > 2 else None
+        for project in ("JC", *sorted(set(owner.values()))):
+            if event_owner in (None, project):
+                projects.setdefault(project, set()).add(path)
+    assert len(projects["JC"]) < len(sources)  # the other project's registrations are left out
     for path in manifests:
         assert verify_version(path.parent) == []
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        assert manifest["build_id"] == build_id and len(manifest["source_files"]) == sources
+        assert manifest["build_id"] == build_id
+        listed = {s["source_file"]: s["sha256"] for s in manifest["source_files"]}
+        assert set(listed) == projects[manifest["project_id"]]
+        assert all(sources[p] == sha for p, sha in listed.items())
 
 
 def test_small_cells_of_the_marts_are_suppressed_and_cannot_be_recomputed(built):
