@@ -165,3 +165,85 @@ def test_units_behind_a_value_and_breakdowns_that_do_not_add_up():
     got = {(r["indicator_code"], r["disaggregation_value"]): r["suppression"] for r in out.filter(pl.col("suppressed")).to_dicts()}
     assert got == {("participations", "E1"): PRIMARY, ("participations", "E2"): COMPLEMENTARY,
                    ("unique_participants", "E1"): PRIMARY}
+
+
+def _straightforward(records: list[dict], person_indicators: set[str], additive: dict[str, frozenset[str]]) -> list[str]:
+    """The rules of the module docstring, one record at a time (the implementation before the
+    vectorised one): the oracle for the randomised comparison below."""
+    reason: dict[int, str] = {}
+    for i, rec in enumerate(records):
+        units = rec.get("n") if rec.get("n") is not None else rec["value"]
+        if rec.get("is_small_cell") is True or (
+                rec["indicator_code"] in person_indicators and units is not None and 0 < float(units) < 5):
+            reason[i] = PRIMARY
+    totals, families = {}, {}
+    for i, rec in enumerate(records):
+        table = (rec["project_id"], rec["indicator_code"], rec["period_type"], rec["period_id"])
+        if rec["disaggregation"] == "total":
+            totals[table] = i
+        elif rec["indicator_code"] not in additive or rec["disaggregation"] in additive[rec["indicator_code"]]:
+            families.setdefault((*table, rec["disaggregation"]), []).append(i)
+    relations = [(totals.get(k[:-1]), sorted(families[k], key=lambda i: str(records[i]["disaggregation_value"])))
+                 for k in sorted(families, key=lambda k: tuple(str(v) for v in k))]
+
+    def value(i):
+        return 0.0 if records[i]["value"] is None else float(records[i]["value"])
+
+    def protect(total, parts):
+        if total is None:
+            return False
+        added = False
+        while True:
+            hidden = [i for i in [total, *parts] if i in reason]
+            if not hidden:
+                return added
+            exposed = len(hidden) == 1 or (total not in reason and 0 < sum(value(i) for i in hidden) < 5)
+            if not exposed:
+                return added
+            candidates = sorted((i for i in parts if i not in reason and value(i) > 0),
+                                key=lambda i: (value(i), str(records[i]["disaggregation_value"])))
+            if candidates:
+                reason[candidates[0]] = COMPLEMENTARY
+            elif total not in reason and value(total) > 0:
+                reason[total] = COMPLEMENTARY
+            else:
+                return added
+            added = True
+
+    while any([protect(total, parts) for total, parts in relations]):
+        pass
+    return [reason.get(i, "") for i in range(len(records))]
+
+
+def test_vectorised_pattern_equals_the_straightforward_rules_on_random_tables():
+    import random
+
+    rng = random.Random(2016)
+    breakdowns = {"target_group": ["cci_business", "education", "other_sector"], "country": ["FI", "RU", "SE", "NO"],
+                  "event": ["E1", "E2", "E3"]}
+    additive = {"unique_participants": frozenset({"target_group", "country"}),
+                "participations": frozenset({"target_group", "country", "event"})}
+    persons = {"unique_participants", "participations"}
+    for _ in range(25):
+        records = []
+        for project in ("A", "B"):
+            for code in ("unique_participants", "participations", "events_held"):
+                for period in ("2016-01", "2016-02", "2016-03"):
+                    cells = {name: [rng.choice([0, 1, 2, 3, 4, 5, 6, 8, 12, 30]) for _ in values]
+                             for name, values in breakdowns.items()}
+                    total = sum(cells["country"])
+                    rows = [("total", "total", total)] + [(name, v, c) for name, values in breakdowns.items()
+                                                          for v, c in zip(values, cells[name], strict=True)]
+                    for disaggregation, cell, number in rows:
+                        records.append({
+                            "project_id": project, "indicator_code": code, "period_type": "month", "period_id": period,
+                            "disaggregation": disaggregation, "disaggregation_value": cell,
+                            "value": None if rng.random() < 0.03 else float(number),
+                            "n": None if rng.random() < 0.5 else number // 2,
+                            "is_small_cell": rng.random() < 0.02,
+                        })
+        rng.shuffle(records)
+        frame = pl.DataFrame(records)
+        got = suppress_small_cells(frame, persons, additive)["suppression"].to_list()
+        assert got == _straightforward(records, persons, additive)
+        assert COMPLEMENTARY in got
