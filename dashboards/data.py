@@ -123,9 +123,13 @@ class Dataset:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        frame = self._cursor().sql(sql, params=list(params) or None).pl()
+        frame = self.query_uncached(sql, params)
         self._store(key, frame)
         return frame
+
+    def query_uncached(self, sql: str, params: tuple | list = ()) -> pl.DataFrame:
+        """The answer of ``sql``, not kept (for reads that are split and primed)."""
+        return self._cursor().sql(sql, params=list(params) or None).pl()
 
     def memo(self, key: tuple, compute: Callable[[], pl.DataFrame]) -> pl.DataFrame:
         """A frame derived from query answers (e.g. the status of every project), computed once
@@ -148,6 +152,11 @@ class Dataset:
                 while self._cached_bytes > self._cache_bytes and self._cache:
                     _, dropped = self._cache.popitem(last=False)
                     self._cached_bytes -= dropped.estimated_size()
+
+    def prime(self, sql: str, params: tuple | list, frame: pl.DataFrame) -> None:
+        """Cache ``frame`` as the answer of ``sql`` with ``params`` (read together with others in
+        one scan: see :func:`dashboards.queries.prefetch_projects`)."""
+        self._store((sql, tuple(params)), frame)
 
     def mart(self, name: str) -> pl.DataFrame | None:
         """A whole mart (None when the release has no such mart). For small marts only: the

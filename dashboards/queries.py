@@ -68,19 +68,50 @@ def people_where(filters: Filters, bounds: tuple[dt.date | None, dt.date | None]
 # --- one project --------------------------------------------------------------------------------
 
 
+# Each project query names its order, so that the rows are the same however DuckDB's threads
+# read the file, and whether they are read alone or with other projects' (prefetch_projects).
+_PARTICIPATIONS_ORDER = "participated_on, event_id, person_key"
+_INDICATORS_ORDER = "indicator_code, period_type, period_id, disaggregation, disaggregation_value"
+_QUALITY_ORDER = "source, source_file, quarantine_reason"
+
+
+def _participations_sql(dataset: Dataset, where: str) -> str:
+    columns = _select(dataset, "fct_participations", PARTICIPATION_COLUMNS)
+    return f"select {columns} from fct_participations where {where} order by {_PARTICIPATIONS_ORDER}"
+
+
+def _indicators_sql(where: str) -> str:
+    return (f"select * from fct_indicator_values where {where} and disaggregation in {_in(DRAWN_DISAGGREGATIONS)} "
+            f"and (period_type = 'project_to_date' or (period_type = ? and period_id = ?)) order by {_INDICATORS_ORDER}")
+
+
+def _events_sql(where: str) -> str:
+    return f"select * from dim_events where {where} order by start_date, event_id"
+
+
+def _quality_sql(where: str) -> str:
+    return f"select * from fct_data_quality where source <> 'registrations' or {where} order by {_QUALITY_ORDER}"
+
+
 def project_participations(dataset: Dataset, project_id: str) -> pl.DataFrame | None:
     """The project's rows of fct_participations (the columns the pages read)."""
     if not dataset.has("fct_participations"):
         return None
-    columns = _select(dataset, "fct_participations", PARTICIPATION_COLUMNS)
-    return dataset.query(f"select {columns} from fct_participations where project_id = ?", (project_id,))
+    return dataset.query(_participations_sql(dataset, "project_id = ?"), (project_id,))
 
 
 def project_events(dataset: Dataset, project_id: str | None) -> pl.DataFrame | None:
     """The project's rows of dim_events."""
     if not dataset.has("dim_events"):
         return None
-    return dataset.query("select * from dim_events where project_id = ? order by start_date, event_id", (project_id,))
+    return dataset.query(_events_sql("project_id = ?"), (project_id,))
+
+
+def _period_params(period_type: str | None, period_id: str | None) -> tuple[str, str]:
+    """The other period of :func:`project_indicators` (none for the whole project)."""
+    if period_type in (None, "project_to_date") or period_id in (None, "PTD"):
+        return "", ""
+    return period_type, period_id
 
 
 def project_indicators(dataset: Dataset, project_id: str, period_type: str | None = None,
@@ -89,9 +120,34 @@ def project_indicators(dataset: Dataset, project_id: str, period_type: str | Non
     project (``project_to_date``) and, when given, one other period."""
     if not dataset.has("fct_indicator_values"):
         return None
-    sql = (f"select * from fct_indicator_values where project_id = ? and disaggregation in {_in(DRAWN_DISAGGREGATIONS)} "
-           "and (period_type = 'project_to_date' or (period_type = ? and period_id = ?))")
-    return dataset.query(sql, (project_id, *DRAWN_DISAGGREGATIONS, period_type or "", period_id or ""))
+    return dataset.query(_indicators_sql("project_id = ?"),
+                         (project_id, *DRAWN_DISAGGREGATIONS, *_period_params(period_type, period_id)))
+
+
+def prefetch_projects(dataset: Dataset, project_ids: list[str]) -> None:
+    """Read the whole-project rows of several projects in one scan of each large mart and cache
+    them as each project's answer (the snapshots draw many projects: one scan instead of one
+    per project; the marts are not ordered by project, so every scan reads the whole file)."""
+    ids = list(dict.fromkeys(project_ids))
+    if not ids:
+        return
+    where = f"project_id in {_in(ids)}"
+
+    def split(frame: pl.DataFrame, sql: str, extra: tuple = ()) -> None:
+        parts = {key[0]: part for key, part in frame.partition_by("project_id", as_dict=True).items()} if frame.height else {}
+        for pid in ids:
+            dataset.prime(sql, (pid, *extra), parts.get(pid, frame.clear()))
+
+    if dataset.has("fct_participations"):
+        rows = dataset.query_uncached(_participations_sql(dataset, where).replace(" order by ", " order by project_id, "), ids)
+        split(rows, _participations_sql(dataset, "project_id = ?"))
+    if dataset.has("fct_indicator_values"):
+        extra = (*DRAWN_DISAGGREGATIONS, "", "")
+        rows = dataset.query_uncached(_indicators_sql(where).replace(" order by ", " order by project_id, "), (*ids, *extra))
+        split(rows, _indicators_sql("project_id = ?"), extra)
+    if dataset.has("dim_events"):
+        rows = dataset.query_uncached(_events_sql(where).replace(" order by ", " order by project_id, "), ids)
+        split(rows, _events_sql("project_id = ?"))
 
 
 def project_cumulative(dataset: Dataset, project_id: str) -> pl.DataFrame | None:
@@ -140,7 +196,7 @@ def followup(dataset: Dataset, project_id: str) -> pl.DataFrame:
 
 def quality_rows(dataset: Dataset, project_id: str) -> pl.DataFrame:
     """fct_data_quality rows of the project's registration exports, and every other source's."""
-    return dataset.query("select * from fct_data_quality where source <> 'registrations' or project_id = ?", (project_id,))
+    return dataset.query(_quality_sql("project_id = ?"), (project_id,))
 
 
 def validation_rules(dataset: Dataset, project_id: str | None) -> pl.DataFrame:
@@ -263,7 +319,13 @@ def programme_indicator_sums(dataset: Dataset, period_type: str, period_id: str 
 
 def programme_people_by(dataset: Dataset, column: str, filters: Filters, bounds) -> pl.DataFrame:
     """Distinct consented persons by ``column`` (target_group, country_code or organisation_type)
-    over every project: value, n."""
+    over every project: value, n. Without a period or people filter, dim_persons (one row per
+    consented person) answers by the person's organisation type, country or target group,
+    without counting distinct keys over every participation."""
+    whole = bounds == (None, None) or bounds is None
+    if whole and not filters.filters_people and column in dataset.columns("dim_persons"):
+        return dataset.query(f"select coalesce({column}, 'unknown') as value, count(*) as n from dim_persons "
+                             "group by 1 order by 1")
     where, params = people_where(filters, bounds, project=False)
     return dataset.query(f"select coalesce({column}, 'unknown') as value, count(distinct person_key) as n "
                          f"from fct_participations where {where} group by 1 order by 1", params)

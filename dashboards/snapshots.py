@@ -33,7 +33,7 @@ from pathlib import Path
 
 import plotly.offline
 
-from dashboards import figures, theme
+from dashboards import figures, queries, theme
 from dashboards.data import Dataset, Filters
 from dashboards.pages import Section, Table, all_pages
 
@@ -43,6 +43,8 @@ PLOTLY_FILE = "plotly.min.js"
 PROJECTS_FOLDER = "projects"
 #: Projects with their own pages in a snapshot, at most (unless more are asked for by name).
 MAX_PROJECT_PAGES = 20
+#: Projects whose rows are read together (one scan of each large mart per batch).
+PREFETCH_BATCH = 10
 
 __all__ = ["render_page", "render_index", "write_snapshots", "snapshot_projects", "project_folder"]
 
@@ -356,11 +358,17 @@ def write_snapshots(dataset: Dataset, output: Path, *, languages: tuple[str, ...
             path = folder / f"{page.SLUG}.html"
             _write_atomic(path, render_page(page, dataset, lang, linked=linked, plotly_js=plotly_js))
             written.append(path)
-        for pid in chosen:
-            for page in all_pages():
-                path = folder / PROJECTS_FOLDER / project_folder(pid) / f"{page.SLUG}.html"
-                _write_atomic(path, render_page(page, dataset, lang, project_id=pid, linked=linked, plotly_js=plotly_js))
-                written.append(path)
+    for start in range(0, len(chosen), PREFETCH_BATCH):
+        batch = chosen[start:start + PREFETCH_BATCH]
+        queries.prefetch_projects(dataset, batch)  # one scan of each large mart for the batch
+        for pid in batch:
+            for lang in languages:
+                for page in all_pages():
+                    path = output / LANGUAGE_FOLDERS[lang] / PROJECTS_FOLDER / project_folder(pid) / f"{page.SLUG}.html"
+                    _write_atomic(path, render_page(page, dataset, lang, project_id=pid, linked=linked, plotly_js=plotly_js))
+                    written.append(path)
+    for lang in languages:
+        folder = output / LANGUAGE_FOLDERS[lang]
         _remove_stale_projects(folder, {project_folder(p) for p in chosen})
         index = folder / "index.html"
         _write_atomic(index, render_index(dataset, lang, linked=chosen))

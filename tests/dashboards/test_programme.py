@@ -286,3 +286,29 @@ def test_app_table_links_rows_to_the_project_and_keeps_suppressed_cells_empty():
     assert first["participants"] == 15.0 and first["status"] == "Цель не достигнута"
     assert table.data[1]["participants"] is None  # XX: no value (shown as "–")
     assert figures.STATUS_ORDER.index(first["status_code"]) < figures.STATUS_ORDER.index(table.data[1]["status_code"])
+
+
+def test_prefetched_project_rows_are_the_rows_asked_for_alone(monkeypatch):
+    alone, together = dataset(), dataset()
+    queries.prefetch_projects(together, ["JC", "XX", "NONE"])
+
+    def no_more_reads(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(together, "query_uncached", no_more_reads)
+    for pid in ("JC", "XX", "NONE"):
+        assert queries.project_participations(together, pid).equals(queries.project_participations(alone, pid))
+        assert queries.project_events(together, pid).equals(queries.project_events(alone, pid))
+        for period in ((None, None), ("project_to_date", "PTD")):  # both ask for the whole project
+            assert queries.project_indicators(together, pid, *period).equals(queries.project_indicators(alone, pid))
+    assert queries.project_participations(together, "NONE").is_empty()
+    assert queries.project_participations(together, "JC").height == 24
+
+
+def test_programme_organisation_types_from_dim_persons_agree_with_the_participations():
+    # one row per consented person, as in the mart: the first organisation type each person had
+    persons = PARTICIPATIONS.group_by("person_key").agg(pl.col("organisation_type").first())
+    with_persons = dataset(dim_persons=persons)
+    counted = queries.programme_people_by(with_persons, "organisation_type", PROGRAMME, (None, None))
+    assert dict(counted.iter_rows()) == {"sme": 11, "ngo": 3, "education": 4, "public_body": 1}
+    assert counted.equals(queries.programme_people_by(dataset(), "organisation_type", PROGRAMME, (None, None)))
