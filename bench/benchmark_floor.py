@@ -4,7 +4,7 @@ What a bare DuckDB pipeline would cost for the same raw files and the same dbt m
 
 1. **Read** every registration export with DuckDB's own ``read_csv``, one call per group of
    files with the same format (encoding, delimiter, header row and column mapping as the
-   reader detected them — taken from the parse cache's file manifests).  Files in cp1251 are
+   reader detected them — taken from the manifests the build stored in raw.registration_parses).  Files in cp1251 are
    transcoded to UTF-8 first (DuckDB reads cp1251 only with its ``encodings`` extension, which
    is not installed offline); XLSX files are opened with openpyxl (no ``excel`` extension
    offline either).  Both are timed as part of the floor.
@@ -43,32 +43,18 @@ FIELDS = ("first_name", "last_name", "patronymic", "full_name", "email", "phone"
           "research_consent")
 # Tables the floor derives itself from the registration exports.
 REGISTRATION_TABLES = ("registrations", "registration_quarantine", "registration_files", "person_identities",
-                       "registrations_superseded", "person_match_evidence")
+                       "registrations_superseded", "person_match_evidence", "registration_rows",
+                       "registration_parses")
 PLACEHOLDERS = ("", "-", "—", "–", "n/a", "н/д", "нет данных", ".")
 
 
 def file_manifests(data_dir: Path, built: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """The reader's manifest of every loaded registration file, from the parse cache index."""
-    index = data_dir / "warehouse" / "cache" / "registrations" / "index.parquet"
-    if not index.exists():
-        # The build did not use the parse cache: let the reader describe the files once (untimed).
-        from pipelines.registrations.parse_cache import RegistrationParseCache
-        from pipelines.registrations.versions import list_registration_files
-
-        raw_root = data_dir / "raw"
-        events = set(built.sql("select event_id from built.raw.events").pl()["event_id"].to_list())
-        RegistrationParseCache(index.parent).warm(
-            [(path, event if event in events else None) for path, event in list_registration_files(raw_root)],
-            raw_root=raw_root)
-    manifests = pl.read_parquet(index).select("source_file", "file_hash", "manifest")
-    loaded = built.sql(
-        "select _source_file as source_file, _file_hash as file_hash from built.raw.registration_files "
-        "where status = 'loaded'").pl()
-    joined = loaded.join(manifests.unique(["source_file", "file_hash"]), on=["source_file", "file_hash"], how="left")
-    missing = joined.filter(pl.col("manifest").is_null())
-    if missing.height:
-        raise RuntimeError(f"{missing.height} loaded files have no cached manifest, e.g. {missing['source_file'][0]}")
-    return joined
+    """The reader's manifest of every loaded registration file, as the build stored it
+    (``raw.registration_parses``): how each file was read is the plan, not part of the floor."""
+    return built.sql(
+        "select f._source_file as source_file, f._file_hash as file_hash, p.manifest "
+        "from built.raw.registration_files as f join built.raw.registration_parses as p using (_source_file) "
+        "where f.status = 'loaded'").pl()
 
 
 def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path, secret: bytes,
@@ -402,8 +388,10 @@ def _identities(con: duckdb.DuckDBPyConnection, secret: bytes) -> None:
 def _source(con: duckdb.DuckDBPyConnection, schema: str, table: str, required: bool = True) -> str | None:
     """``built.<schema>.<table>``, else the reference build's, for a table the floor copies or imitates."""
     for database in ("built", "ref"):
-        found = con.execute("select count(*) from duckdb_tables() where database_name = ? and schema_name = ? "
-                            "and table_name = ?", [database, schema, table]).fetchone()[0]
+        found = con.execute("select count(*) from (select database_name, schema_name, table_name from duckdb_tables() "
+                            "union all select database_name, schema_name, view_name from duckdb_views()) "
+                            "where database_name = ? and schema_name = ? and table_name = ?",
+                            [database, schema, table]).fetchone()[0]
         if found:
             return f'{database}.{schema}."{table}"'
     if required:

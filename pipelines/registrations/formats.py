@@ -71,12 +71,30 @@ class RawTable:
 
 
 @dataclass
+class TextBody:
+    """A delimited text whose records are exactly its lines, kept whole for reading in bulk.
+
+    Only a text without any double quote and without a carriage return that does not end a
+    line qualifies: there, a record is a line and a cell is what lies between delimiters, just
+    as :mod:`csv` reads it.  ``text`` has ``\r\n`` turned into ``\n``; its first line is
+    ``first_line``.
+    """
+
+    text: str
+    delimiter: str
+    first_line: int
+
+
+@dataclass
 class LoadedFile:
     format: str  # csv | tsv | xlsx | xls | html
     encoding: str | None
     delimiter: str | None
     tables: list[RawTable]
     notes: list[str] = field(default_factory=list)
+    #: Set when the text was read only as far as ``head_rows`` asked: the table then holds the
+    #: first records, and the whole text is here (see :func:`load_text`).
+    body: TextBody | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -211,28 +229,66 @@ def parse_delimited(text: str, delimiter: str, first_line: int = 1) -> list[RawR
     return rows
 
 
-def detect_delimiter(text: str, score_row: Callable[[list[Any]], int]) -> str | None:
-    """The delimiter (see the module docstring); None for a one-column file."""
+def detect_delimiter(text: str, score_row: Callable[[list[Any]], int], max_score: int | None = None) -> str | None:
+    """The delimiter (see the module docstring); None for a one-column file.
+
+    Each candidate is judged by (best header score among its first 30 records, records of the
+    modal width, modal width).  ``score_row`` must count at most one per cell (and at most
+    ``max_score`` in all); a candidate whose bound is below the best score found cannot win and
+    is not scored, which spares scoring whole rows of the wrong split."""
     sample = text[:SNIFF_BYTES]
     if len(text) > SNIFF_BYTES and "\n" in sample:
         sample = sample[: sample.rfind("\n")]
-    best: tuple[tuple[int, int, int], str] | None = None
+    sample = sample.replace("\x00", "")
+    judged: list[tuple[int, int, int, str, list[list[str]]]] = []  # bound, consistent, width, delimiter, records
     for delimiter in DELIMITER_CANDIDATES:
-        try:
-            records = [r for r in csv.reader(io.StringIO(sample.replace("\x00", ""), newline=""), delimiter=delimiter)
-                       if any(c.strip() for c in r)][:SNIFF_RECORDS]
-        except csv.Error:
+        records = _sniff_records(sample, delimiter)
+        if records is None:
             continue
-        widths = Counter(len([c for c in r]) for r in records if len(r) > 1)
+        widths = Counter(len(r) for r in records if len(r) > 1)
         if not widths:
             continue
         mode_width = max(widths.items(), key=lambda item: (item[1], item[0]))[0]
         consistent = sum(1 for r in records if len(r) == mode_width)
+        bound = max((min(len(r), max_score or len(r)) for r in records[:30]), default=0)
+        judged.append((bound, consistent, mode_width, delimiter, records))
+    best: tuple[tuple[int, int, int], str] | None = None
+    # the likeliest winners first, so that the bound rules the others out
+    for bound, consistent, mode_width, delimiter, records in sorted(judged, key=lambda j: (-j[0], -j[1], -j[2])):
+        if best is not None and bound < best[0][0]:
+            continue
         header_score = max((score_row(r) for r in records[:30]), default=0)
         key = (header_score, consistent, mode_width)
-        if best is None or key > best[0]:
+        if best is None or key > best[0] or (key == best[0] and _earlier(delimiter, best[1])):
             best = (key, delimiter)
     return best[1] if best else None
+
+
+def _earlier(delimiter: str, other: str) -> bool:
+    """Ties go to the candidate listed first (as a scan in DELIMITER_CANDIDATES order would)."""
+    return DELIMITER_CANDIDATES.index(delimiter) < DELIMITER_CANDIDATES.index(other)
+
+
+def _sniff_records(sample: str, delimiter: str) -> list[list[str]] | None:
+    """The first non-blank records of the sample split on a delimiter; None when csv cannot split it.
+
+    A text without double quotes and without a carriage return inside a line splits exactly like
+    csv would, line by line, and only as far as needed; anything else goes through csv."""
+    lines = sample.replace("\r\n", "\n")
+    if '"' not in lines and "\r" not in lines and len(lines) < csv.field_size_limit():
+        records = []
+        for line in lines.split("\n"):
+            cells = line.split(delimiter) if line else []
+            if any(c.strip() for c in cells):
+                records.append(cells)
+                if len(records) == SNIFF_RECORDS:
+                    break
+        return records
+    try:
+        return [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+                if any(c.strip() for c in r)][:SNIFF_RECORDS]
+    except csv.Error:
+        return None
 
 
 def load_text(
@@ -240,7 +296,12 @@ def load_text(
     score_row: Callable[[list[Any]], int],
     encoding: str | None = None,
     delimiter: str | None = None,
+    head_rows: int | None = None,
+    max_score: int | None = None,
 ) -> LoadedFile:
+    """Rows of a delimited text.  With ``head_rows``, a text whose lines are its records
+    (:class:`TextBody`) is parsed only as far as its first ``head_rows`` non-blank lines and
+    handed back whole in ``body`` for the caller to split in bulk; any other text is parsed whole."""
     text, used_encoding = decode_text(data, encoding)
     notes = []
     first_line = 1
@@ -252,15 +313,53 @@ def load_text(
         first_line = 2
         notes.append(f"Excel 'sep={sep.group(1)}' line honoured")
     if delimiter is None:
-        delimiter = detect_delimiter(text, score_row) or ","
-    rows = parse_delimited(text, delimiter, first_line)
+        delimiter = detect_delimiter(text, score_row, max_score) or ","
+    body = _line_records(text, delimiter, first_line) if head_rows is not None else None
+    if body is not None:
+        rows = _head(body, head_rows)
+    else:
+        rows = parse_delimited(text, delimiter, first_line)
     return LoadedFile(
         format="tsv" if delimiter == "\t" else "csv",
         encoding=used_encoding,
         delimiter=delimiter,
         tables=[RawTable(sheet=None, rows=rows)],
         notes=notes,
+        body=body,
     )
+
+
+def _line_records(text: str, delimiter: str, first_line: int) -> TextBody | None:
+    """The text as a :class:`TextBody` when its records are its lines, else None."""
+    if '"' in text:
+        return None
+    text = text.replace("\x00", "")  # as parse_delimited does
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None  # old Mac line ends: csv counts them as lines; leave it to csv
+    return TextBody(text=text, delimiter=delimiter, first_line=first_line)
+
+
+def _head(body: TextBody, non_blank: int) -> list[RawRow]:
+    """The records on the first lines of a body, up to ``non_blank`` non-blank ones."""
+    rows: list[RawRow] = []
+    found = 0
+    start = 0
+    text = body.text
+    number = body.first_line
+    while found < non_blank and start < len(text):
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        cells = line.split(body.delimiter) if line else []
+        rows.append(RawRow(number, cells))
+        if any(cell.strip() for cell in cells):
+            found += 1
+        if end < 0:
+            break
+        start = end + 1
+        number += 1
+    return rows
 
 
 # --------------------------------------------------------------------------------------
@@ -471,8 +570,11 @@ def load_file(
     score_row: Callable[[list[Any]], int],
     encoding: str | None = None,
     delimiter: str | None = None,
+    head_rows: int | None = None,
+    max_score: int | None = None,
 ) -> LoadedFile:
-    """Rows of every table in a registration export (see the module docstring)."""
+    """Rows of every table in a registration export (see the module docstring); ``head_rows``
+    and ``max_score``: see :func:`load_text` and :func:`detect_delimiter`."""
     container = sniff_container(data)
     if container == "xlsx":
         tables, notes = read_xlsx(data)
@@ -485,4 +587,4 @@ def load_file(
         return LoadedFile("html", used, None, tables, ["an HTML table (saved with a spreadsheet name)"])
     if container == "ods":
         raise FormatError("an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv")
-    return load_text(data, score_row, encoding, delimiter)
+    return load_text(data, score_row, encoding, delimiter, head_rows, max_score)

@@ -64,11 +64,12 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 
-from pipelines.registrations import formats
+from pipelines.registrations import columnar, formats
 from pipelines.registrations import normalise as norm
 from pipelines.registrations import vocabulary as vocab
 from pipelines.registrations.mapping import (
@@ -251,7 +252,7 @@ def _match(cell: Any, override: ResolvedOverride) -> tuple[str, int] | None:
     text = norm.cell_text(cell)
     if not text:
         return None
-    forced = override.field_for(text)
+    forced = override.field_for(text) if override.headers else None
     if forced:
         return forced, vocab.RANK_OVERRIDE
     return vocab.match_header(text)
@@ -265,6 +266,20 @@ def _row_score(cells: list[Any], override: ResolvedOverride) -> int:
         if matched and matched[0] != vocab.IGNORE:
             found.add(matched[0])
     return len(found)
+
+
+def _memoised_score(override: ResolvedOverride) -> Callable[[list[Any]], int]:
+    """``_row_score`` remembering rows already scored in this file (sniffing and the header
+    search look at the same first rows)."""
+    scores: dict[tuple, int] = {}
+
+    def score(cells: list[Any]) -> int:
+        key = tuple(cells)
+        if key not in scores:
+            scores[key] = _row_score(cells, override)
+        return scores[key]
+
+    return score
 
 
 def _visibly_blank(cells: list[Any]) -> bool:
@@ -303,7 +318,8 @@ def _build_header(table: formats.RawTable, position: int, override: ResolvedOver
     return _Header(position, row.number, columns)
 
 
-def _find_header(table: formats.RawTable, override: ResolvedOverride) -> _Header | None:
+def _find_header(table: formats.RawTable, override: ResolvedOverride,
+                 score_row: Callable[[list[Any]], int] | None = None) -> _Header | None:
     if override.header_row is not None:
         for position, row in enumerate(table.rows):
             if row.number == override.header_row:
@@ -312,12 +328,12 @@ def _find_header(table: formats.RawTable, override: ResolvedOverride) -> _Header
     best: tuple[int, int] | None = None
     candidates = [(p, r) for p, r in enumerate(table.rows) if not _visibly_blank(r.cells)][:HEADER_SCAN_ROWS]
     for index, (position, row) in enumerate(candidates):
-        score = _row_score(row.cells, override)
+        score = score_row(row.cells) if score_row else _row_score(row.cells, override)
         if score >= 2:
             # a two-level header («Участник» over «Фамилия | Имя | Отчество»): the row below
             # naming more fields is the real header
             for next_position, next_row in candidates[index + 1: index + 3]:
-                next_score = _row_score(next_row.cells, override)
+                next_score = score_row(next_row.cells) if score_row else _row_score(next_row.cells, override)
                 if next_score > score:
                     position, score = next_position, next_score
             return _build_header(table, position, override)
@@ -462,14 +478,7 @@ class _Warnings:
 
     def render(self) -> list[str]:
         out = list(self.messages)
-        explanations = {
-            "attended": "not understood as yes/no (left null)",
-            "research_consent": "not understood as yes/no (left null)",
-            "sex": "not understood as female/male (left null)",
-            "organisation_type": "not a known organisation type (read the organisation name, else 'other')",
-            "target_group": "not a known target group (inferred from the organisation type)",
-            "phone": "has too few digits for a phone number (left null)",
-        }
+        explanations = columnar.WARNING_EXPLANATIONS
         for field_name, counter in self.values.items():
             shown = ", ".join(f"{v!r} ×{n}" for v, n in counter.most_common(8))
             more = "" if len(counter) <= 8 else f" and {len(counter) - 8} more"
@@ -493,7 +502,120 @@ def read_registration_file(
     column names a person; the message names the file, the headers found, what is missing,
     and the ``mapping.yml`` entry to add.
     """
-    path = Path(path)
+    batch = read_registration_files([(Path(path), event_id)], raw_root=raw_root, overrides=overrides)
+    outcome = batch.files[0]
+    if isinstance(outcome, RegistrationFileError):
+        raise outcome
+    return RegistrationFileResult(staged=batch.staged.drop("_file"), quarantined=batch.quarantined.drop("_file"),
+                                  file=outcome)
+
+
+@dataclass
+class RegistrationBatch:
+    """Many files read at once: their rows together (``_file`` = position in the batch) and
+    each file's manifest, or the error that kept it from being read."""
+
+    staged: pl.DataFrame  # STAGED_SCHEMA + _file
+    quarantined: pl.DataFrame  # QUARANTINE_SCHEMA + _file
+    files: list[RegistrationFile | RegistrationFileError]
+
+
+def read_registration_files(
+    jobs: list[tuple[Path, str | None]],
+    raw_root: Path | None = None,
+    overrides: HeaderOverrides | None = None,
+    *,
+    vectorised: bool = True,
+) -> RegistrationBatch:
+    """Read several exports (``(path, event_id)`` each, as for :func:`read_registration_file`).
+
+    Each file's encoding, delimiter and header are found file by file (the *file stage*);
+    the data rows of every delimited text are then read together, vectorised
+    (:mod:`pipelines.registrations.columnar`); spreadsheet rows, whose cells are typed, row
+    by row (:func:`_read_row`).  Both give the same result for the same rows; ``vectorised=False``
+    reads text rows one by one too (the reference the tests compare the vectorised stage with)."""
+    stages: list[_FileStage | RegistrationFileError] = []
+    for path, event_id in jobs:
+        try:
+            stages.append(_file_stage(Path(path), event_id, raw_root, overrides, head_only=vectorised))
+        except RegistrationFileError as error:
+            stages.append(error)
+
+    text_tables: list[columnar.TextTable] = []
+    text_owner: list[int] = []
+    by_row: dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]], int]] = {}
+    for position, stage in enumerate(stages):
+        if isinstance(stage, RegistrationFileError):
+            continue
+        table = _text_table(stage) if vectorised else None
+        if table is not None:
+            text_tables.append(table)
+            text_owner.append(position)
+        else:
+            by_row[position] = _read_rows_one_by_one(stage)
+
+    rows = columnar.read_rows(text_tables)
+    outcome_of = dict(zip(text_owner, rows.outcomes))
+    staged_parts = [rows.staged.with_columns(pl.Series("_file", text_owner, dtype=pl.UInt32)
+                                             .gather(rows.staged["_file"]))]
+    quarantined_parts = [rows.quarantined.with_columns(pl.Series("_file", text_owner, dtype=pl.UInt32)
+                                                       .gather(rows.quarantined["_file"]))]
+    files: list[RegistrationFile | RegistrationFileError] = []
+    for position, stage in enumerate(stages):
+        if isinstance(stage, RegistrationFileError):
+            files.append(stage)
+            continue
+        if position in by_row:
+            staged_rows, quarantined_rows, rows_read = by_row[position]
+            staged = (pl.DataFrame(staged_rows, schema=STAGED_SCHEMA, orient="row") if staged_rows
+                      else pl.DataFrame(schema=STAGED_SCHEMA))
+            quarantined = (pl.DataFrame(quarantined_rows, schema=QUARANTINE_SCHEMA, orient="row") if quarantined_rows
+                           else pl.DataFrame(schema=QUARANTINE_SCHEMA))
+            file_column = pl.lit(position, dtype=pl.UInt32).alias("_file")
+            staged_parts.append(staged.select(file_column, *STAGED_SCHEMA))
+            quarantined_parts.append(quarantined.select(file_column, *QUARANTINE_SCHEMA))
+            reasons = dict(sorted(Counter(r["reason_code"] for r in quarantined_rows).items()))
+            counts = (rows_read, staged.height, quarantined.height, reasons)
+            value_warnings = stage.warnings.render()[len(stage.warnings.messages):]
+        else:
+            outcome = outcome_of[position]
+            staged_count = outcome.rows_read - sum(outcome.quarantine_reasons.values())
+            counts = (outcome.rows_read, staged_count, sum(outcome.quarantine_reasons.values()),
+                      outcome.quarantine_reasons)
+            value_warnings = outcome.value_warnings
+        files.append(_manifest(stage, *counts, value_warnings))
+    return RegistrationBatch(
+        staged=pl.concat(staged_parts, how="vertical") if staged_parts else pl.DataFrame(),
+        quarantined=pl.concat(quarantined_parts, how="vertical") if quarantined_parts else pl.DataFrame(),
+        files=files,
+    )
+
+
+# The file stage reads this many non-blank lines of a text for its header and error messages
+# (header scan, two-level headers, column values for suggestions); the rest is read in bulk.
+HEAD_ROWS = HEADER_SCAN_ROWS + 30
+
+
+@dataclass
+class _FileStage:
+    """What the file stage found in one file: everything but the values of its data rows."""
+
+    source_file: str
+    file_hash: str
+    event_id: str | None
+    loaded: formats.LoadedFile
+    plans: list[tuple[int, formats.RawTable, _Header]]
+    sheets_skipped: dict[str, str]
+    header_rows: dict[str, int]
+    column_mapping: dict[str, str]
+    unmapped: list[str]
+    override: ResolvedOverride
+    warnings: _Warnings
+
+
+def _file_stage(path: Path, event_id: str | None, raw_root: Path | None,
+                overrides: HeaderOverrides | None, head_only: bool = True) -> _FileStage:
+    """Bytes → encoding, delimiter, tables, header of each table, column mapping, file notes."""
     source_file, registrations_path, raw_root = _locate(path, raw_root)
     try:
         data = path.read_bytes()
@@ -506,9 +628,12 @@ def read_registration_file(
         overrides = load_overrides(raw_root) if raw_root is not None else HeaderOverrides()
     override = overrides.for_file(registrations_path, event_id)
 
+    head_rows = HEAD_ROWS + (override.header_row or 0) if head_only else None
+    score = _memoised_score(override)
     try:
         loaded = formats.load_file(
-            data, lambda cells: _row_score(cells, override), encoding=override.encoding, delimiter=override.delimiter
+            data, score, encoding=override.encoding, delimiter=override.delimiter, head_rows=head_rows,
+            max_score=len(vocab.FIELDS),
         )
     except formats.FormatError as exc:
         raise RegistrationFileError(f"{source_file}: {exc}", source_file=source_file) from exc
@@ -533,7 +658,7 @@ def read_registration_file(
         if table.hidden:
             sheets_skipped[label] = "hidden sheet"
             continue
-        header = _find_header(table, override)
+        header = _find_header(table, override, score)
         if header is None or not (header.fields & vocab.IDENTITY_FIELDS):
             headers_found[label] = _candidate_headers(table, override)
             reason = "no recognisable header row" if header is None else (
@@ -546,18 +671,11 @@ def read_registration_file(
     if not plans:
         raise _unreadable_error(source_file, registrations_path, loaded, headers_found, sheets_skipped, override)
 
-    several = len(plans) > 1
-    staged_rows: list[dict[str, Any]] = []
-    quarantined_rows: list[dict[str, Any]] = []
-    seen_rows: set[tuple[tuple[str, str], ...]] = set()
     column_mapping: dict[str, str] = {}
     unmapped: list[str] = []
     header_rows: dict[str, int] = {}
-    rows_read = 0
-
-    for position, table, header in plans:
-        sheet_label = table.sheet or "(text)"
-        header_rows[sheet_label] = header.row_number
+    for _, table, header in plans:
+        header_rows[table.sheet or "(text)"] = header.row_number
         for column in header.columns:
             if column.field and column.field != vocab.IGNORE:
                 column_mapping.setdefault(column.label, column.field)
@@ -569,50 +687,74 @@ def read_registration_file(
                     warnings.note(
                         f"column {column.label!r} also looks like {matched[0]}; another column was used for it"
                     )
+    return _FileStage(source_file, file_hash, event_id, loaded, plans, sheets_skipped, header_rows, column_mapping,
+                      unmapped, override, warnings)
+
+
+def _text_table(stage: _FileStage) -> columnar.TextTable | None:
+    """The data rows of a delimited text, for the vectorised row stage; None for a spreadsheet."""
+    loaded = stage.loaded
+    if loaded.format not in ("csv", "tsv"):
+        return None
+    (_, table, header), = stage.plans
+    header_texts = [norm.cell_text(c) for c in table.rows[header.row_position].cells]
+    common = dict(source_file=stage.source_file, file_hash=stage.file_hash, event_id=stage.event_id,
+                  id_prefix=f"{stage.file_hash[:16]}:", labels=[c.label for c in header.columns],
+                  header_texts=header_texts, mapping=header.mapping)
+    if loaded.body is not None:
+        return columnar.TextTable(**common, body=columnar.body_after(loaded.body, header.row_number))
+    data = table.rows[header.row_position + 1:]
+    return columnar.TextTable(**common, rows=[r.number for r in data], cells=[r.cells for r in data])
+
+
+def _read_rows_one_by_one(stage: _FileStage) -> tuple[list[dict[str, Any]], list[dict[str, Any]], int]:
+    """Staged and quarantined rows of a spreadsheet (typed cells), row by row."""
+    several = len(stage.plans) > 1
+    staged_rows: list[dict[str, Any]] = []
+    quarantined_rows: list[dict[str, Any]] = []
+    seen_rows: set[tuple[tuple[str, str], ...]] = set()
+    rows_read = 0
+    for position, table, header in stage.plans:
         header_texts = [norm.cell_text(c) for c in table.rows[header.row_position].cells]
         data_rows = [r for r in table.rows[header.row_position + 1:] if not _visibly_blank(r.cells)]
         rows_read += len(data_rows)
         facts = _column_facts(data_rows, header, header_texts)
-        id_prefix = f"{file_hash[:16]}:s{position}:" if several else f"{file_hash[:16]}:"
+        id_prefix = f"{stage.file_hash[:16]}:s{position}:" if several else f"{stage.file_hash[:16]}:"
         for row in data_rows:
             _read_row(
-                row, table, header, facts, header_texts, event_id, source_file, file_hash, id_prefix,
-                seen_rows, staged_rows, quarantined_rows, warnings,
+                row, table, header, facts, header_texts, stage.event_id, stage.source_file, stage.file_hash,
+                id_prefix, seen_rows, staged_rows, quarantined_rows, stage.warnings,
             )
+    return staged_rows, quarantined_rows, rows_read
 
-    staged = pl.DataFrame(staged_rows, schema=STAGED_SCHEMA, orient="row") if staged_rows else pl.DataFrame(
-        schema=STAGED_SCHEMA
-    )
-    quarantined = (
-        pl.DataFrame(quarantined_rows, schema=QUARANTINE_SCHEMA, orient="row")
-        if quarantined_rows
-        else pl.DataFrame(schema=QUARANTINE_SCHEMA)
-    )
-    first_sheet = plans[0][1].sheet or "(text)"
-    manifest = RegistrationFile(
-        source_file=source_file,
-        file_hash=file_hash,
-        event_id=event_id,
+
+def _manifest(stage: _FileStage, rows_read: int, rows_staged: int, rows_quarantined: int,
+              reasons: dict[str, int], value_warnings: list[str]) -> RegistrationFile:
+    if rows_read != rows_staged + rows_quarantined:  # pragma: no cover - a bug
+        raise RuntimeError(f"{stage.source_file}: {rows_read} rows read but {rows_staged} staged + "
+                           f"{rows_quarantined} quarantined")
+    first_sheet = stage.plans[0][1].sheet or "(text)"
+    loaded = stage.loaded
+    return RegistrationFile(
+        source_file=stage.source_file,
+        file_hash=stage.file_hash,
+        event_id=stage.event_id,
         format=loaded.format,
         encoding=loaded.encoding,
         delimiter=loaded.delimiter,
-        sheets=[table.sheet for _, table, _ in plans if table.sheet is not None],
-        sheets_skipped=sheets_skipped,
-        header_row=header_rows[first_sheet],
-        header_rows=header_rows,
-        column_mapping=column_mapping,
-        unmapped_headers=unmapped,
+        sheets=[table.sheet for _, table, _ in stage.plans if table.sheet is not None],
+        sheets_skipped=stage.sheets_skipped,
+        header_row=stage.header_rows[first_sheet],
+        header_rows=stage.header_rows,
+        column_mapping=stage.column_mapping,
+        unmapped_headers=stage.unmapped,
         rows_read=rows_read,
-        rows_staged=staged.height,
-        rows_quarantined=quarantined.height,
-        quarantine_reasons=dict(sorted(Counter(r["reason_code"] for r in quarantined_rows).items())),
-        overrides_applied=list(override.matched),
-        warnings=warnings.render(),
+        rows_staged=rows_staged,
+        rows_quarantined=rows_quarantined,
+        quarantine_reasons=reasons,
+        overrides_applied=list(stage.override.matched),
+        warnings=(list(stage.warnings.messages) + value_warnings)[:MAX_WARNINGS],
     )
-    if manifest.rows_read != manifest.rows_staged + manifest.rows_quarantined:  # pragma: no cover - a bug
-        raise RuntimeError(f"{source_file}: {rows_read} rows read but {staged.height} staged + "
-                           f"{quarantined.height} quarantined")
-    return RegistrationFileResult(staged=staged, quarantined=quarantined, file=manifest)
 
 
 def _read_row(

@@ -100,7 +100,12 @@ def _fold(text: str) -> str:
 
 def header_key(text: object) -> str:
     """Compact key of a header cell: :func:`fold` without spaces, leading «1.» numbering dropped."""
-    value = _ORDINAL_PREFIX.sub("", str(text))
+    return _header_key(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=262_144)
+def _header_key(text: str) -> str:
+    value = _ORDINAL_PREFIX.sub("", text)
     key = fold(value).replace(" ", "")
     if _CYRILLIC.search(key) and _LATIN.search(key):
         key = key.translate(_HOMOGLYPHS)
@@ -269,6 +274,7 @@ for _rank, _table in ((0, _HEADERS), (1, _SECONDARY_HEADERS)):
             if _previous is None or _previous[1] > _rank:
                 _SYNONYM_INDEX[_key] = (_field, _rank)
 _COMPILED_RULES = tuple((field, re.compile(pattern)) for field, pattern in _HEADER_RULES)
+_ANY_RULE = re.compile("|".join(f"(?:{pattern})" for _, pattern in _HEADER_RULES))
 
 RANK_OVERRIDE = -1
 RANK_PRIMARY = 0
@@ -286,13 +292,20 @@ def match_header(text: object) -> tuple[str, int] | None:
     """
     if text is None:
         return None
+    return _match_header(text if isinstance(text, str) else str(text))
+
+
+@lru_cache(maxsize=262_144)
+def _match_header(text: str) -> tuple[str, int] | None:
     key = header_key(text)
     if not key:
         return None
     if key in _SYNONYM_INDEX:
         return _SYNONYM_INDEX[key]
-    folded = fold(_ORDINAL_PREFIX.sub("", str(text)))
+    folded = fold(_ORDINAL_PREFIX.sub("", text))
     if len(folded) > 80:  # a sentence, a title or a note rather than a header
+        return None
+    if not _ANY_RULE.search(folded):  # most cells are values: one search rules them all out
         return None
     for field, pattern in _COMPILED_RULES:
         if pattern.search(folded):
