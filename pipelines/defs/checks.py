@@ -1,62 +1,119 @@
 """Blocking quality checks: Great Expectations on every mart, and the per-file reconciliation.
 
 A failing blocking check stops the run before publishing, so researchers keep the last good marts.
+
+Each mart check answers two questions over every row of the mart:
+
+* **No personal data** (no value of any text column shaped like an email address or a phone
+  number): always scanned in DuckDB, exhaustively, by `pipelines.quality.personal_data` (a regex
+  per text column, with Python's exact meaning; counts and up to five examples).
+* **The mart's GX suite** (`pipelines.quality`):
+
+  - a *small* mart (at most ``GX_WHOLE_FRAME_MAX_CELLS`` rows × columns) is loaded whole and
+    validated by Great Expectations, as it always was;
+  - a *large* mart is never loaded: `pipelines.quality.pushdown` answers each expectation over
+    every row, exactly. GX validates frames that give the same verdict as the whole mart: the
+    distinct values (with row counts) of a text column for value tests (sets, patterns, nulls),
+    the column names for table tests. Key, numeric and cross-column tests are predicates counted
+    in one SQL scan; uniqueness is grouped by hash, then by key. Failures found in SQL are
+    re-validated by GX on the unexpected rows (``confirmed_by_gx``). An expectation with no exact
+    translation fails the check; nothing is sampled. Its docstring says why each is exact.
+
+Great Expectations is imported only when a check runs (importing it takes seconds, and the
+Dagster definitions load this module at start-up). While a mart check runs, DuckDB is held to
+``DUCKDB_MEMORY_LIMIT`` (it spills to disk beyond), so checking a mart of tens of millions of
+rows stays within a fixed memory budget; the previous limit is restored afterwards.
+
+Metadata of a mart check: ``rows``, ``expectations``, ``validated`` (``gx whole mart`` or
+``sql pushdown``), ``rows_fetched`` (rows brought from DuckDB into Python), ``failures``.
 """
+
+from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
 
 import dagster as dg
-import great_expectations as gx
-import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from pipelines.defs.resources import WAREHOUSE_POOL
 from pipelines.lib.dbt_manifest import mart_names
-from pipelines.quality import MartSuite, all_suites
+from pipelines import quality
+from pipelines.quality import MartSuite, all_suites, gx_runner, personal_data, profile, pushdown
+from pipelines.quality.personal_data import EMAIL_PATTERN, PHONE_PATTERN  # noqa: F401 - part of this module's interface
+from pipelines.quality.reader import Reader, quote
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
-os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation
+os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation (set before GX loads)
 
-# Personal data must never reach a mart: no string value may look like an email or a phone number.
-EMAIL_PATTERN = r"[^@\s]+@[^@\s]+\.[a-zA-Z]{2,}"
-PHONE_PATTERN = r"^\+?[\d\s\-()]{9,}$"
+# A mart with at most this many cells (rows × columns) is validated whole by GX in pandas
+# (about 100 MB of frame); a larger one through `pipelines.quality.pushdown`.
+GX_WHOLE_FRAME_MAX_CELLS = 2_000_000
+# What DuckDB may hold in memory while a mart is checked (hash tables spill to disk beyond it).
+DUCKDB_MEMORY_LIMIT = "512MB"
 
 
-def no_personal_data_expectations(frame: pd.DataFrame) -> list:
-    """Every text column of a mart is scanned for values shaped like emails or phone numbers."""
-    E = gx.expectations
+def no_personal_data_expectations(frame) -> list:
+    """The personal-data scan as GX expectations on a pandas frame (for frames outside the warehouse;
+    the mart checks run the same scan in DuckDB, see `pipelines.quality.personal_data`)."""
+    E = quality.E
     expectations = []
     for column in frame.columns:
         if frame[column].dtype == object or str(frame[column].dtype).startswith(("string", "str")):
             expectations.append(E.ExpectColumnValuesToNotMatchRegex(column=column, regex=EMAIL_PATTERN))
-            if not column.endswith("_key"):  # a hex key can be all digits
+            if personal_data.phone_scanned(column):
                 expectations.append(E.ExpectColumnValuesToNotMatchRegex(column=column, regex=PHONE_PATTERN))
     return expectations
 
 
-def validate_frame(name: str, frame: pd.DataFrame, expectations: list) -> tuple[bool, list[dict]]:
+def validate_frame(name: str, frame, expectations: list) -> tuple[bool, list[dict]]:
     """Validate a pandas frame with an ephemeral GX context; return success and the failed expectations."""
-    context = gx.get_context(mode="ephemeral")
-    batch = (
-        context.data_sources.add_pandas(f"{name}_source")
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe(f"{name}_batch")
-        .get_batch(batch_parameters={"dataframe": frame})
-    )
-    suite = context.suites.add(gx.ExpectationSuite(name=f"{name}_suite", expectations=expectations))
-    result = batch.validate(suite)
-    failures = [
-        {
-            "expectation": r.expectation_config.type,
-            "kwargs": {k: v for k, v in r.expectation_config.kwargs.items() if k != "batch_id"},
-            "unexpected_count": r.result.get("unexpected_count"),
-            "examples": [str(v) for v in (r.result.get("partial_unexpected_list") or [])[:5]],
-        }
-        for r in result.results
-        if not r.success
-    ]
-    return result.success, failures
+    return gx_runner.validate_frame(name, frame, expectations)
+
+
+@contextmanager
+def duckdb_memory_limit(con, limit: str):
+    """Hold DuckDB to ``limit`` for the block, then restore the limit it had."""
+    previous = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    con.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = '{previous}'")
+
+
+def check_mart(con, mart: str, suites: list[MartSuite]) -> dict:
+    """Validate one mart (see the module docstring); return passed, failures and what was done."""
+    reader = Reader(con)
+    relation = f"marts.{quote(mart)}"
+    columns = reader.columns("marts", mart)
+    rows = reader.one(f"select count(*) from {relation}")[0]
+    with duckdb_memory_limit(con, DUCKDB_MEMORY_LIMIT):
+        values = profile.build(reader, relation, personal_data.profile_columns(columns))
+        try:
+            failures = personal_data.scan(reader, relation, columns, values)
+            expectations = [e for suite in suites for e in suite.expectations()]
+            if not expectations:
+                success, suite_failures, validated = True, [], "no suite"
+            elif rows * max(len(columns), 1) <= GX_WHOLE_FRAME_MAX_CELLS:
+                frame = reader.frame(f"select * from {relation}")
+                success, suite_failures = validate_frame(mart, frame, expectations)
+                validated = "gx whole mart"
+                del frame
+            else:
+                outcome = pushdown.validate(reader, relation, mart, expectations, columns, values)
+                success, suite_failures, validated = outcome.success, outcome.failures, "sql pushdown"
+        finally:
+            values.drop(reader)
+    return {
+        "passed": success and not failures,
+        "rows": rows,
+        "expectations": len(expectations) + personal_data.checked_patterns(columns),
+        "validated": validated,
+        "rows_fetched": reader.rows_fetched,
+        "failures": suite_failures + failures,
+    }
 
 
 def _make_mart_check(mart: str, suites: list[MartSuite]) -> dg.AssetChecksDefinition:
@@ -69,14 +126,17 @@ def _make_mart_check(mart: str, suites: list[MartSuite]) -> dg.AssetChecksDefini
     )
     def _check(duckdb: DuckDBResource) -> dg.AssetCheckResult:
         with duckdb.get_connection() as con:
-            frame = con.sql(f"select * from marts.{mart}").pl().to_pandas()
-        expectations = [e for suite in suites for e in suite.expectations()]
-        expectations += no_personal_data_expectations(frame)
-        success, failures = validate_frame(mart, frame, expectations)
+            result = check_mart(con, mart, suites)
         return dg.AssetCheckResult(
-            passed=success,
+            passed=result["passed"],
             severity=dg.AssetCheckSeverity.ERROR,
-            metadata={"rows": len(frame), "expectations": len(expectations), "failures": dg.MetadataValue.json(failures)},
+            metadata={
+                "rows": result["rows"],
+                "expectations": result["expectations"],
+                "validated": result["validated"],
+                "rows_fetched": result["rows_fetched"],
+                "failures": dg.MetadataValue.json(result["failures"]),
+            },
         )
 
     return _check

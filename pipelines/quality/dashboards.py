@@ -1,10 +1,7 @@
 """Expectations on the data-quality mart the dashboards read."""
 
-import great_expectations as gx
+from pipelines.quality import E, MartSuite
 
-from pipelines.quality import MartSuite
-
-E = gx.expectations
 
 SUITES = [
     MartSuite("fct_data_quality", lambda: [

@@ -1,16 +1,13 @@
 """Expectations on the participation marts (projects, events, persons, organisations, indicators,
 achievement and validation results)."""
 
-import great_expectations as gx
-
-from pipelines.quality import MartSuite
+from pipelines.quality import E, MartSuite
 
 KEY_PATTERN = r"^[0-9a-f]{16}$"
 TARGET_GROUPS = ["cci_business", "support_organisation", "education", "other_sector", "unknown"]
 PERIOD_TYPES = ["month", "quarter", "year", "cumulative", "project_to_date"]
 DISAGGREGATIONS = ["total", "target_group", "country", "organisation_type", "sex", "region", "event"]
 INTERREG_CODES = ["RCO81", "RCO87", "RCO115", "RCR84", "RCR85"]
-E = gx.expectations
 
 SUITES = [
     MartSuite("dim_projects", lambda: [

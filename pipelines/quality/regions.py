@@ -1,13 +1,10 @@
 """Expectations on the regional marts: the region dimension covers the programme's area, codes are
 normalised, and derived figures stay within their ranges (a missing input gives null, never zero)."""
 
-import great_expectations as gx
-
-from pipelines.quality import MartSuite
+from pipelines.quality import E, MartSuite
 from pipelines.statistics import region_dimension
 from pipelines.statistics.regions import BALTIC, NORDIC, NW_RUSSIA_DISTRICT, nuts_codes
 
-E = gx.expectations
 LEVELS = ["country", "nuts1", "nuts2", "nuts3", "federal_district", "federal_subject", "subdivision", "aggregate"]
 FLAG_PATTERN = r"^[:a-z\-]+$"
 

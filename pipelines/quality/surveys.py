@@ -1,10 +1,7 @@
 """Expectations on the survey marts (policy scores, index, comparisons; follow-up outcomes)."""
 
-import great_expectations as gx
+from pipelines.quality import E, MartSuite
 
-from pipelines.quality import MartSuite
-
-E = gx.expectations
 POLICY_DIMENSIONS = [
     "strategy", "funding", "internationalisation_export", "incubators_clusters", "education_skills",
     "intellectual_property", "statistics_mapping", "cross_border_cooperation", "overall",
