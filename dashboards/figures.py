@@ -655,7 +655,7 @@ def participants_against_target(projects: pl.DataFrame, *, lang: str = "en") -> 
         yaxis={"title": {"text": theme.text("unique_participants_axis", lang)}, "rangemode": "tozero",
                "gridcolor": theme.GRID_COLOR},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
-        margin={"l": 60, "r": 30, "t": 80, "b": 100 if notes else 60},
+        margin={"l": 60, "r": 30, "t": 110, "b": 100 if notes else 60},
         annotations=[_note(" ".join(notes))] if notes else [],
     ))
     return fig
