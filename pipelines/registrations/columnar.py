@@ -27,6 +27,7 @@ absent from the list, an empty field is ``""``).
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -136,6 +137,11 @@ def cell_text(expr: pl.Expr) -> pl.Expr:
     )
 
 
+def cell_text_of_nfc(expr: pl.Expr) -> pl.Expr:
+    """``cell_text`` of a cell already NFC and without zero-width spaces: whitespace collapsed."""
+    return expr.str.replace_all(_PY_WHITESPACE + "+", " ").str.strip_chars(" ").fill_null("")
+
+
 def visibly_blank(expr: pl.Expr) -> pl.Expr:
     """A cell that is missing or only whitespace (``str.strip()`` leaves nothing)."""
     return expr.is_null() | (expr.str.replace_all(_PY_WHITESPACE, "") == "")
@@ -181,14 +187,12 @@ def _letters_and_digits(expr: pl.Expr) -> pl.Expr:
 
 def may_be_test(expr: pl.Expr) -> pl.Expr:
     """False only for values that cannot be a test entry (a necessary condition, not sufficient)."""
-    folded = _letters_and_digits(expr)
-    return pl.any_horizontal([folded.str.contains(mark, literal=True) for mark in _TEST_MARKS]).fill_null(False)
+    return _letters_and_digits(expr).str.contains("|".join(_TEST_MARKS)).fill_null(False)
 
 
 def may_be_summary(expr: pl.Expr) -> pl.Expr:
     """False only for values that cannot be a footer such as «Итого: 45»."""
-    folded = _letters_and_digits(expr)
-    return pl.any_horizontal([folded.str.starts_with(start) for start in _SUMMARY_STARTS]).fill_null(False)
+    return _letters_and_digits(expr).str.contains("^(?:" + "|".join(_SUMMARY_STARTS) + ")").fill_null(False)
 
 
 # --------------------------------------------------------------------------------------
@@ -197,15 +201,18 @@ def may_be_summary(expr: pl.Expr) -> pl.Expr:
 
 
 def per_value(frame: pl.DataFrame, keys: Sequence[str], function: Callable[..., tuple],
-              schema: dict[str, Any], where: pl.Expr | None = None) -> pl.DataFrame:
+              schema: dict[str, Any], where: pl.Expr | None = None,
+              candidates: pl.Expr | None = None) -> pl.DataFrame:
     """``function(*keys)`` of each distinct combination of key columns, aligned with ``frame``'s rows.
 
-    ``function`` returns a tuple in ``schema``'s order.  Rows outside ``where`` get nulls and
-    are not computed."""
+    ``function`` returns a tuple in ``schema``'s order.  Rows outside ``where`` (an expression on
+    the frame) and distinct keys outside ``candidates`` (an expression on the key columns, worked
+    out once per distinct key) get nulls and are not computed."""
     keyed = frame.select(keys)
     inside = frame.select(where.fill_null(False)).to_series() if where is not None else None
-    candidates = keyed.filter(inside) if inside is not None else keyed
-    distinct = candidates.unique()
+    distinct = (keyed.filter(inside) if inside is not None else keyed).unique()
+    if candidates is not None:
+        distinct = distinct.filter(candidates.fill_null(False))
     results = [function(*values) for values in distinct.iter_rows()]
     columns = list(zip(*results)) if results else [[] for _ in schema]
     table = distinct.with_columns(
@@ -267,6 +274,16 @@ def _slashed(value: str) -> tuple:
     return int(match.group(1)) > 12, int(match.group(2)) > 12
 
 
+def _explicit_type(value: str | None) -> tuple:
+    """Whether an organisation-type cell says anything, and the type it names (else None)."""
+    text = norm.clean_text(value)
+    return text is not None, (vocab.organisation_type_from_text(text, explicit=True) if text else None)
+
+
+def _type_from_name(organisation: str) -> tuple:
+    return (vocab.organisation_type_from_text(organisation, explicit=False),)
+
+
 def _name_is_test(name: str) -> tuple:
     return (norm.is_test_record([name], None),)
 
@@ -284,28 +301,80 @@ def _is_summary(text: str) -> tuple:
 # --------------------------------------------------------------------------------------
 
 
-def _tables_frame(tables: Sequence[TextTable]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One row per record of every table (``_file``, ``_row``, ``_cells``), and one per table."""
-    schema = {"_file": pl.UInt32, "_row": pl.Int64, "_cells": pl.List(pl.String)}
+def _whitespace_to_clean(text: str, delimiter: str) -> bool:
+    """Whether any cell of a text has whitespace that ``cell_text`` would change: a character of
+    Python whitespace other than the space (and than the line break and a tab delimiter), two
+    spaces in a row, or a space at either end of a cell."""
+    for pair in ("  ", " \n", "\n ", " " + delimiter, delimiter + " "):
+        if pair in text:
+            return True
+    if text.startswith(" ") or text.endswith(" ") or text.rstrip("\n").endswith(" "):
+        return True
+    separators = {"\n", delimiter}
+    others = _ASCII_WHITESPACE if text.isascii() else _ALL_WHITESPACE
+    return any(ch in text for ch in others if ch not in separators)
+
+
+_ALL_WHITESPACE = tuple(chr(c) for c in range(0x3001) if chr(c).isspace() and chr(c) != " ")
+_ASCII_WHITESPACE = tuple(ch for ch in _ALL_WHITESPACE if ch.isascii())
+
+
+def _body_parts(bodies: list[tuple[int, TextBody]]) -> list[pl.DataFrame]:
+    """Records of texts whose records are lines: cells as written, and their cell texts.
+
+    The cell texts come from the whole text made NFC and rid of zero-width spaces (in Python:
+    neither changes a line break or a delimiter, so the cells still line up); whitespace is
+    collapsed only in files that have some to collapse."""
+    groups: dict[tuple[bool, bool], list[tuple[int, str, str, str, int]]] = {}
+    zwsp_files = []
+    for index, body in bodies:
+        clean = body.text
+        if not unicodedata.is_normalized("NFC", clean):
+            clean = unicodedata.normalize("NFC", clean)
+        if "\u200b" in clean:
+            clean = clean.replace("\u200b", "")
+            zwsp_files.append(index)
+        rewritten = clean is not body.text
+        ws = _whitespace_to_clean(clean, body.delimiter)
+        groups.setdefault((rewritten, ws), []).append((index, body.text, clean, body.delimiter, body.first_line))
     parts = []
-    bodies = [(i, t.body) for i, t in enumerate(tables) if t.body is not None]
-    if bodies:
-        lines = pl.DataFrame(
-            {"_file": pl.Series([i for i, _ in bodies], dtype=pl.UInt32),
-             "_first": pl.Series([b.first_line for _, b in bodies], dtype=pl.Int64),
-             "_line": [b.text for _, b in bodies], "_delimiter": [b.delimiter for _, b in bodies]}
-        ).with_columns(pl.col("_line").str.split("\n")).explode("_line")
-        parts.append(lines.select(
+    for (rewritten, ws), members in groups.items():
+        frame = pl.DataFrame(
+            {"_file": pl.Series([m[0] for m in members], dtype=pl.UInt32),
+             "_first": pl.Series([m[4] for m in members], dtype=pl.Int64),
+             "_line": [m[1] for m in members], "_delimiter": [m[3] for m in members],
+             **({"_clean": [m[2] for m in members]} if rewritten else {})}
+        ).with_columns(pl.col("^_line|_clean$").str.split("\n")).explode("^_line|_clean$")
+        part = frame.select(
             "_file",
             (pl.col("_first") + pl.int_range(pl.len()).over("_file")).alias("_row"),
             pl.col("_line").str.split(pl.col("_delimiter")).alias("_cells"),
-        ))
+            *([pl.col("_clean").str.split(pl.col("_delimiter")).alias("_texts")] if rewritten else []),
+            pl.col("_file").is_in(zwsp_files).alias("_zwsp"),
+        )
+        texts = pl.col("_texts") if rewritten else pl.col("_cells")  # unchanged text: the cells are their texts
+        if ws:
+            texts = texts.list.eval(cell_text_of_nfc(pl.element()))
+        parts.append(part.with_columns(texts.alias("_texts")).select("_file", "_row", "_cells", "_texts", "_zwsp"))
+    return parts
+
+
+def _tables_frame(tables: Sequence[TextTable]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """One row per record of every table (``_file``, ``_row``, ``_cells``, their ``_texts``, and
+    whether the file has zero-width spaces), and one row per table."""
+    schema = {"_file": pl.UInt32, "_row": pl.Int64, "_cells": pl.List(pl.String), "_texts": pl.List(pl.String),
+              "_zwsp": pl.Boolean}
+    parts = _body_parts([(i, t.body) for i, t in enumerate(tables) if t.body is not None])
     parsed = [(i, t) for i, t in enumerate(tables) if t.body is None and t.rows]
     if parsed:
         parts.append(pl.DataFrame(
             {"_file": pl.Series([i for i, t in parsed for _ in t.rows], dtype=pl.UInt32),
              "_row": pl.Series([n for _, t in parsed for n in t.rows], dtype=pl.Int64),
-             "_cells": pl.Series([c for _, t in parsed for c in t.cells], dtype=pl.List(pl.String))}
+             "_cells": pl.Series([c for _, t in parsed for c in t.cells], dtype=pl.List(pl.String)),
+             "_texts": pl.Series([[norm.cell_text(v) for v in c] for _, t in parsed for c in t.cells],
+                                 dtype=pl.List(pl.String)),
+             "_zwsp": pl.Series([any("\u200b" in v for v in c) for _, t in parsed for c in t.cells],
+                                dtype=pl.Boolean)}
         ))
     rows = pl.concat(parts, how="vertical").sort("_file", "_row") if parts else pl.DataFrame(schema=schema)
     files = pl.DataFrame(
@@ -334,20 +403,26 @@ def read_rows(tables: Sequence[TextTable]) -> RowStageResult:
     from pipelines.registrations.reader import QUARANTINE_SCHEMA, STAGED_SCHEMA
 
     rows, files = _tables_frame(tables)
-    # Fully blank records are not input rows.
-    rows = rows.filter(~pl.col("_cells").list.eval(visibly_blank(pl.element())).list.all())
+    rows = rows.with_columns(
+        pl.col("_texts").list.join(_KEY_SEPARATOR).str.strip_chars_end(_KEY_SEPARATOR).alias("_key"))
+    # Fully blank records are not input rows: every cell text is empty, and (where a file has
+    # zero-width spaces, which cell_text drops but str.strip() keeps) every cell is whitespace.
+    blank = pl.col("_key") == ""
+    maybe_zwsp = rows.filter(blank & pl.col("_zwsp"))
+    if maybe_zwsp.height:
+        kept = maybe_zwsp.filter(~pl.col("_cells").list.eval(visibly_blank(pl.element())).list.all())
+        rows = pl.concat([rows.filter(~blank), kept]).sort("_file", "_row")
+    else:
+        rows = rows.filter(~blank)
     df = rows.join(files, on="_file", how="left", maintain_order="left")
     df = df.with_columns(
         [pl.col("_cells").list.get(pl.col(f"_idx_{name}"), null_on_oob=True).alias(f"v_{name}")
          for name in vocab.FIELDS]
-        + [pl.col("_cells").list.eval(cell_text(pl.element())).alias("_texts")]
+        + [pl.col("_texts").list.get(pl.col(f"_idx_{name}"), null_on_oob=True).fill_null("").alias(f"t_{name}")
+           for name in vocab.FIELDS]
+        + [pl.col("_key").str.strip_chars_start(_KEY_SEPARATOR).str.extract(r"^([^\x{1f}]*)").fill_null("")
+           .alias("_first_text")]
     ).drop([f"_idx_{name}" for name in vocab.FIELDS])
-    df = df.with_columns(
-        pl.col("_texts").list.eval(pl.element().filter(pl.element() != "")).list.first().fill_null("")
-        .alias("_first_text"),
-        pl.col("_texts").list.join(_KEY_SEPARATOR).str.strip_chars_end(_KEY_SEPARATOR).alias("_key"),
-        *[cell_text(pl.col(f"v_{name}")).alias(f"t_{name}") for name in vocab.FIELDS],
-    )
     df = df.with_columns(_repeated_header(df, tables).alias("_repeated_header"))
 
     # ---- per-file facts (rows that repeat the header do not count)
@@ -364,7 +439,9 @@ def read_rows(tables: Sequence[TextTable]) -> RowStageResult:
         value = pl.col(f"v_{name}")
         df = df.with_columns(per_value(df, [f"v_{name}"], lambda v: (vocab.is_tick_mark(v),), {"_tick": pl.Boolean},
                                        where=value.is_not_null()))
-        present = value.is_not_null() & ~visibly_blank(value) & facts_rows
+        # not blank to str.strip(): some cell text, or a zero-width space (cell_text drops it)
+        present = (value.is_not_null() & ((pl.col(f"t_{name}") != "") | value.str.contains("\u200b", literal=True))
+                   & facts_rows)
         df = df.with_columns(
             (present.any().over("_file") & (~present | pl.col("_tick").fill_null(False)).all().over("_file"))
             .alias(f"_tick_{name}")
@@ -376,7 +453,7 @@ def read_rows(tables: Sequence[TextTable]) -> RowStageResult:
         text = pl.col(f"t_{name}")
         short = text.str.replace_all(r"[^\p{L}\p{N}]", "").str.len_chars() <= 2 * _PLACEHOLDER_ALNUM
         df = df.with_columns(per_value(df, [f"t_{name}"], lambda t: (_is_blank_text(t),), {"_ph": pl.Boolean},
-                                       where=(text != "") & short))
+                                       candidates=(text != "") & short))
         df = df.with_columns(
             pl.when((text == "") | pl.col("_ph").fill_null(False)).then(None).otherwise(text).alias(f"c_{name}")
         ).drop("_ph")
@@ -417,12 +494,32 @@ def read_rows(tables: Sequence[TextTable]) -> RowStageResult:
         .otherwise(pl.col("phone")).alias("phone"),
         pl.when(plain_phone).then(pl.lit(False)).otherwise(pl.col("_phone_blank")).alias("_phone_blank"),
     )
+    # ISO and dotted dates, the common forms: read in bulk where they are plain calendar dates
+    # of the plausible years (what normalise.parse_date makes of them); the rest one by one
+    text = pl.col("t_registered_on")
+    plain = (pl.when(text.str.contains(r"^\d{4}-\d{2}-\d{2}$")).then(text.str.to_date("%Y-%m-%d", strict=False))
+             .when(text.str.contains(r"^\d{2}\.\d{2}\.\d{4}$")).then(text.str.to_date("%d.%m.%Y", strict=False)))
+    df = df.with_columns(plain.alias("_plain_date"))
+    plain_ok = pl.col("_plain_date").dt.year().is_between(norm.MIN_YEAR, norm.MAX_YEAR).fill_null(False)
     df = df.with_columns(per_value(df, ["v_registered_on", "_date_order"], _date,
-                                   {"registered_on": pl.Date, "_date_problem": pl.String}))
+                                   {"registered_on": pl.Date, "_date_problem": pl.String}, where=~plain_ok))
+    df = df.with_columns(pl.when(plain_ok).then(pl.col("_plain_date")).otherwise(pl.col("registered_on"))
+                         .alias("registered_on")).drop("_plain_date")
     df = df.with_columns(per_value(df, ["v_sex"], lambda v: (norm.parse_sex(v), norm.is_blank(v)),
                                    {"sex": pl.String, "_sex_blank": pl.Boolean}))
-    df = df.with_columns(per_value(df, ["v_organisation_type", "organisation"], norm.organisation_type,
-                                   {"organisation_type": pl.String, "_type_ok": pl.Boolean}))
+    # normalise.organisation_type, in two lookups: the type column's value, then (where it names
+    # no known type) the organisation's name
+    df = df.with_columns(per_value(df, ["v_organisation_type"], _explicit_type,
+                                   {"_explicit_given": pl.Boolean, "_explicit_type": pl.String}))
+    df = df.with_columns(per_value(df, ["organisation"], _type_from_name, {"_named_type": pl.String},
+                                   where=pl.col("_explicit_type").is_null(),
+                                   candidates=pl.col("organisation").is_not_null()))
+    given = pl.col("_explicit_given")
+    df = df.with_columns(
+        pl.coalesce("_explicit_type", "_named_type",
+                    pl.when(given).then(pl.lit("other")).otherwise(pl.lit("unknown"))).alias("organisation_type"),
+        (pl.col("_explicit_type").is_not_null() | ~given).alias("_type_ok"),
+    ).drop("_explicit_given", "_explicit_type", "_named_type")
     df = df.with_columns(per_value(df, ["v_target_group", "organisation_type"], norm.target_group,
                                    {"target_group": pl.String, "_group_ok": pl.Boolean}))
     for name in ("attended", "research_consent"):
@@ -458,15 +555,15 @@ def read_rows(tables: Sequence[TextTable]) -> RowStageResult:
     tests = [(name, _name_is_test) for name in NAME_FIELDS] + [("_test_email", _email_is_test)]
     for position, (name, function) in enumerate(tests):
         df = df.with_columns(per_value(df, [name], function, {f"_test_{position}": pl.Boolean},
-                                       where=pl.col(name).is_not_null() & may_be_test(pl.col(name))))
+                                       candidates=pl.col(name).is_not_null() & may_be_test(pl.col(name))))
     df = df.with_columns(pl.any_horizontal([pl.col(f"_test_{i}").fill_null(False) for i in range(len(tests))])
                          .alias("_is_test")).drop([f"_test_{i}" for i in range(len(tests))])
     # footers («Итого: 45») are looked for only where there is no e-mail
     no_email = pl.col("email").is_null()
     summaries = ["_first_text", *NAME_FIELDS]
     for position, name in enumerate(summaries):
-        df = df.with_columns(per_value(df, [name], _is_summary, {f"_sum_{position}": pl.Boolean},
-                                       where=no_email & pl.col(name).is_not_null() & may_be_summary(pl.col(name))))
+        df = df.with_columns(per_value(df, [name], _is_summary, {f"_sum_{position}": pl.Boolean}, where=no_email,
+                                       candidates=pl.col(name).is_not_null() & may_be_summary(pl.col(name))))
     df = df.with_columns(pl.any_horizontal([pl.col(f"_sum_{i}").fill_null(False) for i in range(len(summaries))])
                          .alias("_is_summary")).drop([f"_sum_{i}" for i in range(len(summaries))])
     df = df.with_columns(per_value(df, ["_first_text"],

@@ -40,7 +40,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,17 +138,23 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 def plausibility(text: str) -> int:
     """How much a decoded text looks like real words (see the module docstring)."""
     score = 0
-    for word in _WORD.findall(text):
-        cyrillic = len(_CYR.findall(word))
-        ascii_letters = len(_ASCII_LETTER.findall(word))
-        other = len(word) - cyrillic - ascii_letters
-        if cyrillic and (ascii_letters or other):
-            score -= len(word)
-        elif cyrillic:
-            score += len(word)
-        elif other:
-            score += len(word) if other * 2 <= len(word) else -len(word)
+    # words repeat (countries, organisation types, cities): judge each distinct word once
+    for word, count in Counter(_WORD.findall(text)).items():
+        if word.isascii():
+            continue  # Latin letters only: neither plausible nor implausible
+        score += count * _word_plausibility(word)
     return score
+
+
+def _word_plausibility(word: str) -> int:
+    cyrillic = len(_CYR.findall(word))
+    ascii_letters = len(_ASCII_LETTER.findall(word))
+    other = len(word) - cyrillic - ascii_letters
+    if cyrillic:
+        return -len(word) if ascii_letters or other else len(word)
+    if other:
+        return len(word) if other * 2 <= len(word) else -len(word)
+    return 0
 
 
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -178,7 +184,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     if len(sample) >= 4:
         # UTF-16 without BOM: the high bytes are NUL (Latin) or 0x04 (Cyrillic)
         def high_share(high: bytes) -> float:
-            return sum(1 for b in high if b in (0, 4)) / max(1, len(high))
+            return (high.count(0) + high.count(4)) / max(1, len(high))
 
         odd, even = sample[1::2], sample[0::2]
         candidates = ((odd.count(0) / max(1, len(odd)), high_share(odd), "utf-16-le"),
@@ -252,12 +258,20 @@ def detect_delimiter(text: str, score_row: Callable[[list[Any]], int], max_score
         consistent = sum(1 for r in records if len(r) == mode_width)
         bound = max((min(len(r), max_score or len(r)) for r in records[:30]), default=0)
         judged.append((bound, consistent, mode_width, delimiter, records))
+    if len(judged) == 1:
+        return judged[0][3]  # a single way to split: no need to look for the header
     best: tuple[tuple[int, int, int], str] | None = None
     # the likeliest winners first, so that the bound rules the others out
-    for bound, consistent, mode_width, delimiter, records in sorted(judged, key=lambda j: (-j[0], -j[1], -j[2])):
+    ordered = sorted(judged, key=lambda j: (-j[0], -j[1], -j[2]))
+    for position, (bound, consistent, mode_width, delimiter, records) in enumerate(ordered):
         if best is not None and bound < best[0][0]:
             continue
-        header_score = max((score_row(r) for r in records[:30]), default=0)
+        others = max((j[0] for j in ordered[position + 1:]), default=-1)
+        header_score = 0
+        for record in records[:30]:
+            header_score = max(header_score, score_row(record))
+            if best is None and header_score > others:
+                return delimiter  # no later candidate can reach this score
         key = (header_score, consistent, mode_width)
         if best is None or key > best[0] or (key == best[0] and _earlier(delimiter, best[1])):
             best = (key, delimiter)
@@ -269,6 +283,18 @@ def _earlier(delimiter: str, other: str) -> bool:
     return DELIMITER_CANDIDATES.index(delimiter) < DELIMITER_CANDIDATES.index(other)
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a text, split lazily (only the first records are wanted)."""
+    start = 0
+    while start <= len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def _sniff_records(sample: str, delimiter: str) -> list[list[str]] | None:
     """The first non-blank records of the sample split on a delimiter; None when csv cannot split it.
 
@@ -276,11 +302,12 @@ def _sniff_records(sample: str, delimiter: str) -> list[list[str]] | None:
     csv would, line by line, and only as far as needed; anything else goes through csv."""
     lines = sample.replace("\r\n", "\n")
     if '"' not in lines and "\r" not in lines and len(lines) < csv.field_size_limit():
+        if delimiter not in lines:
+            return []  # every record would be one cell: nothing to judge
         records = []
-        for line in lines.split("\n"):
-            cells = line.split(delimiter) if line else []
-            if any(c.strip() for c in cells):
-                records.append(cells)
+        for line in _lines(lines):
+            if line.replace(delimiter, "").strip():  # some cell is not blank
+                records.append(line.split(delimiter))
                 if len(records) == SNIFF_RECORDS:
                     break
         return records

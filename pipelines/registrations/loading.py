@@ -38,6 +38,7 @@ import os
 import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -352,7 +353,8 @@ def _read(to_parse: list[FoundFile], raw_root: Path, known_events: set[str], ove
             yield _stored(batch, result, to_parse, tombstones, secret, now)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+    # one polars thread per worker: the workers already fill the cores
+    with _environment(POLARS_MAX_THREADS="1"), ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
         # a few batches ahead of the one being stored: workers stay busy, memory stays bounded
         pending: list[tuple[list[int], object]] = []
         queue = iter(batches)
@@ -368,6 +370,21 @@ def _read(to_parse: list[FoundFile], raw_root: Path, known_events: set[str], ove
                 pending.append((following, pool.submit(_read_batch, [jobs[i] for i in following], str(raw_root),
                                                        overrides)))
             yield _stored(batch, result, to_parse, tombstones, secret, now)
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Environment variables for the processes started inside (the parent's libraries already read theirs)."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def workers_for(files: int) -> int:

@@ -591,9 +591,10 @@ def read_registration_files(
     )
 
 
-# The file stage reads this many non-blank lines of a text for its header and error messages
-# (header scan, two-level headers, column values for suggestions); the rest is read in bulk.
-HEAD_ROWS = HEADER_SCAN_ROWS + 30
+# The file stage reads this many non-blank lines of a text to find its header (header scan and
+# two-level headers); the rest is read in bulk.  A file without a usable header is read whole
+# for the error message (its suggestions look at the column values below the header).
+HEAD_ROWS = HEADER_SCAN_ROWS + 3
 
 
 @dataclass
@@ -669,6 +670,8 @@ def _file_stage(path: Path, event_id: str | None, raw_root: Path | None,
         plans.append((position, table, header))
 
     if not plans:
+        if loaded.body is not None:
+            return _file_stage(path, event_id, raw_root, overrides, head_only=False)  # raises, with every row
         raise _unreadable_error(source_file, registrations_path, loaded, headers_found, sheets_skipped, override)
 
     column_mapping: dict[str, str] = {}
