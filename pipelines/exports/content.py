@@ -78,7 +78,8 @@ IATI_CONFIG_PATH = Path("programme") / "iati.yml"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 __all__ = [
-    "CELL_KEY", "COLUMNS", "CONTENT_FORMAT", "ContentBuilder", "DeliveryContent", "IatiSettings", "Provenance",
+    "CELL_KEY", "COLUMNS", "CONTENT_FORMAT", "ContentBuilder", "DeliveredRows", "DeliveryContent", "IatiSettings",
+    "Provenance",
     "SUPPRESSED", "build_deliveries", "content_key", "content_keys", "iati_settings", "load_iati_config",
     "project_record",
 ]
@@ -141,13 +142,42 @@ class Provenance:
 NEUTRAL_PROVENANCE = Provenance()
 
 
-@dataclass(frozen=True)
+#: The delivered columns' types (the frame of a delivery without rows has them too).
+DELIVERED_SCHEMA = {
+    "project_id": pl.String, "reporting_period": pl.String, "indicator_code": pl.String,
+    "indicator_name": pl.String, "unit": pl.String, "interreg_code": pl.String,
+    "period_type": pl.String, "period_id": pl.String, "period_start": pl.Date, "period_end": pl.Date,
+    "disaggregation": pl.String, "disaggregation_value": pl.String, "value": pl.Float64,
+    "target": pl.Float64, "achievement_pct": pl.Float64, "flag": pl.String, "is_synthetic": pl.Boolean,
+}
+
+
+@dataclass(frozen=True, eq=False)
+class DeliveredRows:
+    """A delivery's rows as positions in its batch's rows (sorted in delivery order): a batch keeps
+    each row once, and a delivery's frame exists only while it is keyed and rendered."""
+
+    rows: pl.DataFrame | None
+    positions: pl.Series | None
+    reporting_period: str
+    is_synthetic: bool
+
+    def frame(self) -> pl.DataFrame:
+        if self.rows is None or self.positions is None or self.positions.is_empty():
+            return pl.DataFrame(schema=DELIVERED_SCHEMA)
+        return self.rows[self.positions].with_columns(
+            pl.lit(self.reporting_period, dtype=pl.String).alias("reporting_period"),
+            pl.lit(self.is_synthetic).alias("is_synthetic"),
+        ).select(COLUMNS)
+
+
+@dataclass(frozen=True, eq=False)
 class DeliveryContent:
     """One delivery's content. ``frame`` holds its rows (:data:`COLUMNS`), suppressed and in order."""
 
     project: dict
     period: ReportingPeriod
-    frame: pl.DataFrame
+    delivered: DeliveredRows
     definitions: tuple[dict, ...]
     is_synthetic: bool
     quality_notes: tuple[tuple[str, str], ...]
@@ -156,6 +186,10 @@ class DeliveryContent:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stem", f"{self.project['project_id']}_{self.period.period_id}")
+
+    @cached_property
+    def frame(self) -> pl.DataFrame:
+        return self.delivered.frame()
 
     @cached_property
     def rows(self) -> tuple[dict, ...]:
@@ -386,12 +420,12 @@ class ContentBuilder:
              for rec in lookup], schema=schema)
         rows = rows.with_columns(pl.col("project_id").cast(pl.String), pl.col("indicator_code").cast(pl.String))
         rows = rows.join(lookup_frame, on=["project_id", "indicator_code"], how="left", maintain_order="left")
-        rows = rows.with_columns(suppression_reasons(rows).ne("").alias("_suppressed"))
+        rows = self._resolved(rows.with_columns(suppression_reasons(rows).ne("").alias("_suppressed")))
 
         # Which rows each delivery shows: months and quarters by (period type, period id), the final
         # report every month, quarter, year and the whole project.
-        selection: list[tuple[str, str, str, str, int]] = []
-        finals: list[tuple[str, str, int]] = []
+        selection: list[tuple[str, str, str, int]] = []
+        finals: list[tuple[str, int]] = []
         deliveries: list[tuple[str, ReportingPeriod]] = []
         for pid in project_ids:
             for period in periods[pid]:
@@ -399,46 +433,45 @@ class ContentBuilder:
                 deliveries.append((pid, period))
                 wanted = period_selection(period)
                 if wanted is None:
-                    finals.append((pid, period.period_id, number))
+                    finals.append((pid, number))
                 else:
-                    selection += [(pid, period.period_id, ptype, pid_, number) for ptype, pid_ in sorted(wanted)]
+                    selection += [(pid, ptype, pid_, number) for ptype, pid_ in sorted(wanted)]
+        keys = rows.select("project_id", "period_type", "period_id").with_row_index("_pos")
         shown = []
         if selection:
-            wanted_frame = pl.DataFrame(selection, schema=["project_id", "reporting_period", "period_type", "period_id",
-                                                          "_delivery"], orient="row")
-            shown.append(rows.join(wanted_frame, on=["project_id", "period_type", "period_id"], how="inner"))
+            wanted_frame = pl.DataFrame(selection, schema={"project_id": pl.String, "period_type": pl.String,
+                                                           "period_id": pl.String, "_delivery": pl.Int64}, orient="row")
+            shown.append(keys.join(wanted_frame, on=["project_id", "period_type", "period_id"], how="inner")
+                         .select("_delivery", "_pos"))
         if finals:
-            final_frame = pl.DataFrame(finals, schema=["project_id", "reporting_period", "_delivery"], orient="row")
-            shown.append(rows.filter(pl.col("period_type").is_in(FINAL_PERIOD_TYPES))
-                         .join(final_frame, on="project_id", how="inner"))
-        delivered = pl.concat(shown, how="vertical_relaxed") if shown else None
-
-        frames = self._delivered(delivered) if delivered is not None else {}
-        empty = self._delivered(None)
+            final_frame = pl.DataFrame(finals, schema={"project_id": pl.String, "_delivery": pl.Int64}, orient="row")
+            shown.append(keys.filter(pl.col("period_type").is_in(FINAL_PERIOD_TYPES))
+                         .join(final_frame, on="project_id", how="inner").select("_delivery", "_pos"))
+        positions: dict[int, pl.Series] = {}
+        if shown:
+            index = pl.concat(shown).sort("_delivery", "_pos")
+            counts = index.group_by("_delivery", maintain_order=True).len()
+            offset = 0
+            for number, length in counts.iter_rows():
+                positions[number] = index["_pos"].slice(offset, length)
+                offset += length
         out: dict[str, list[DeliveryContent]] = {pid: [] for pid in project_ids}
         for number, (pid, period) in enumerate(deliveries):
             fact = facts[pid]
             out[pid].append(DeliveryContent(
-                project=fact["project"], period=period, frame=frames.get(number, empty),
+                project=fact["project"], period=period,
+                delivered=DeliveredRows(rows, positions.get(number), period.period_id, self.is_synthetic),
                 definitions=fact["definitions"], is_synthetic=self.is_synthetic,
                 quality_notes=fact["notes"], iati=fact["iati"],
             ))
         return out
 
-    def _delivered(self, frame: pl.DataFrame | None) -> dict[int, pl.DataFrame] | pl.DataFrame:
-        """The delivered rows (:data:`COLUMNS`) in their fixed order, split by delivery (or, for
-        None, an empty frame with the delivered schema)."""
-        if frame is None:
-            return pl.DataFrame(schema={
-                "project_id": pl.String, "reporting_period": pl.String, "indicator_code": pl.String,
-                "indicator_name": pl.String, "unit": pl.String, "interreg_code": pl.String,
-                "period_type": pl.String, "period_id": pl.String, "period_start": pl.Date, "period_end": pl.Date,
-                "disaggregation": pl.String, "disaggregation_value": pl.String, "value": pl.Float64,
-                "target": pl.Float64, "achievement_pct": pl.Float64, "flag": pl.String, "is_synthetic": pl.Boolean,
-            })
+    def _resolved(self, rows: pl.DataFrame) -> pl.DataFrame:
+        """The delivered columns of each input row, sorted in the fixed order of a delivery's rows
+        (period, indicator, breakdown, cell; ties: input order). A delivery shows a subset of
+        these rows in this order; a row is shown by up to three deliveries."""
         suppressed = pl.col("_suppressed")
-        frame = frame.sort(
-            "_delivery",
+        return rows.sort(
             _order_key("period_type", PERIOD_TYPE_ORDER), _text_key("period_type"),
             pl.col("period_start").fill_null(dt.date.min), _text_key("period_id"),
             pl.col("_iorder").fill_null(999), _text_key("indicator_code"),
@@ -446,7 +479,7 @@ class ContentBuilder:
             pl.col("disaggregation_value").ne_missing(pl.lit("total")), _text_key("disaggregation_value"),
             "_row",
         ).select(
-            "_delivery", "project_id", "reporting_period", "indicator_code",
+            "project_id", "indicator_code",
             pl.coalesce(_truthy_text("_def_name"), _truthy_text("indicator_name"), pl.lit("")).alias("indicator_name"),
             pl.coalesce(_truthy_text("_def_unit"), _truthy_text("unit"), pl.lit("")).alias("unit"),
             pl.coalesce(_truthy_text("_interreg"), pl.lit("")).alias("interreg_code"),
@@ -456,15 +489,7 @@ class ContentBuilder:
             "target",
             pl.when(suppressed).then(None).otherwise(pl.col("achievement_pct")).alias("achievement_pct"),
             pl.when(suppressed).then(pl.lit(SUPPRESSED)).otherwise(pl.lit("")).alias("flag"),
-            pl.lit(self.is_synthetic).alias("is_synthetic"),
         )
-        counts = frame.group_by("_delivery", maintain_order=True).len()
-        frame = frame.drop("_delivery")
-        out, offset = {}, 0
-        for number, length in counts.iter_rows():
-            out[number] = frame.slice(offset, length)
-            offset += length
-        return out
 
 
 def build_deliveries(
