@@ -22,7 +22,8 @@ Each mart check answers two questions over every row of the mart:
 Great Expectations is imported only when a check runs (importing it takes seconds, and the
 Dagster definitions load this module at start-up). While a mart check runs, DuckDB is held to
 ``DUCKDB_MEMORY_LIMIT`` (it spills to disk beyond), so checking a mart of tens of millions of
-rows stays within a fixed memory budget; the previous limit is restored afterwards.
+rows stays within a fixed memory budget; its default limit is restored afterwards (a limit
+configured on the connection is left alone).
 
 Metadata of a mart check: ``rows``, ``expectations``, ``validated`` (``gx whole mart`` or
 ``sql pushdown``), ``rows_fetched`` (rows brought from DuckDB into Python), ``failures``.
@@ -74,13 +75,22 @@ def validate_frame(name: str, frame, expectations: list) -> tuple[bool, list[dic
 
 @contextmanager
 def duckdb_memory_limit(con, limit: str):
-    """Hold DuckDB to ``limit`` for the block, then restore the limit it had."""
-    previous = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    """Hold DuckDB to ``limit`` for the block if it runs with its default limit (most of the
+    machine's memory), and give it back its default afterwards. A limit someone configured is
+    left as it is (DuckDB only prints a limit rounded, so it could not be restored exactly)."""
+    import duckdb
+
+    setting = "select current_setting('memory_limit')"
+    with duckdb.connect() as fresh:
+        default = fresh.execute(setting).fetchone()[0]
+    if con.execute(setting).fetchone()[0] != default:
+        yield
+        return
     con.execute(f"set memory_limit = '{limit}'")
     try:
         yield
     finally:
-        con.execute(f"set memory_limit = '{previous}'")
+        con.execute("reset memory_limit")
 
 
 def check_mart(con, mart: str, suites: list[MartSuite]) -> dict:
