@@ -294,6 +294,37 @@ def _text_key(column: str) -> pl.Expr:
     return pl.col(column).cast(pl.String).fill_null("None")
 
 
+def _packed(frame: pl.DataFrame, keys: list[pl.Expr]) -> list[pl.Expr]:
+    """Integer sort keys packed into as few unsigned 64-bit words as their ranges allow (the
+    first key most significant): a sort by the words is a sort by the keys, several times faster."""
+    values = frame.select([key.cast(pl.Int64).alias(f"_key{i}") for i, key in enumerate(keys)])
+    bounds = values.select(*[pl.col(c).min().alias(f"{c}_min") for c in values.columns],
+                           *[pl.col(c).max().alias(f"{c}_max") for c in values.columns]).row(0, named=True)
+    words: list[pl.Expr] = []
+    word: pl.Expr | None = None
+    used = 0
+    for i, key in enumerate(keys):
+        low, high = bounds[f"_key{i}_min"] or 0, bounds[f"_key{i}_max"] or 0
+        width = max(1, int(high - low).bit_length())
+        part = (key.cast(pl.Int64) - low).cast(pl.UInt64)
+        if word is not None and used + width > 64:
+            words.append(word)
+            word, used = None, 0
+        word = part if word is None else word * pl.lit(1 << width, dtype=pl.UInt64) + part
+        used += width
+    if word is not None:
+        words.append(word)
+    return words
+
+
+def _text_rank(frame: pl.DataFrame, column: str) -> pl.Expr:
+    """The rank of ``str(value)`` among the column's distinct values, in Python's string order:
+    sorting by it sorts as by the text, with integers (the columns have few distinct values)."""
+    distinct = frame.select(_text_key(column).unique()).to_series().to_list()
+    ranks = {value: rank for rank, value in enumerate(sorted(distinct))}
+    return _text_key(column).replace_strict(ranks, return_dtype=pl.Int32)
+
+
 def _truthy_text(column: str) -> pl.Expr:
     text = pl.col(column).cast(pl.String)
     return pl.when(text.is_not_null() & (text != "")).then(text)
@@ -471,14 +502,17 @@ class ContentBuilder:
         (period, indicator, breakdown, cell; ties: input order). A delivery shows a subset of
         these rows in this order; a row is shown by up to three deliveries."""
         suppressed = pl.col("_suppressed")
-        return rows.sort(
-            _order_key("period_type", PERIOD_TYPE_ORDER), _text_key("period_type"),
-            pl.col("period_start").fill_null(dt.date.min), _text_key("period_id"),
-            pl.col("_iorder").fill_null(999), _text_key("indicator_code"),
-            _order_key("disaggregation", DISAGGREGATION_ORDER), _text_key("disaggregation"),
-            pl.col("disaggregation_value").ne_missing(pl.lit("total")), _text_key("disaggregation_value"),
-            "_row",
-        ).select(
+        text = {c: _text_rank(rows, c) for c in ("period_type", "period_id", "indicator_code", "disaggregation",
+                                                  "disaggregation_value")}
+        order = _packed(rows, [
+            _order_key("period_type", PERIOD_TYPE_ORDER), text["period_type"],
+            pl.col("period_start").fill_null(dt.date.min).cast(pl.Int32), text["period_id"],
+            pl.col("_iorder").fill_null(999), text["indicator_code"],
+            _order_key("disaggregation", DISAGGREGATION_ORDER), text["disaggregation"],
+            pl.col("disaggregation_value").ne_missing(pl.lit("total")), text["disaggregation_value"],
+            pl.col("_row"),
+        ])
+        return rows.sort(order).select(
             "project_id", "indicator_code",
             pl.coalesce(_truthy_text("_def_name"), _truthy_text("indicator_name"), pl.lit("")).alias("indicator_name"),
             pl.coalesce(_truthy_text("_def_unit"), _truthy_text("unit"), pl.lit("")).alias("unit"),
