@@ -553,12 +553,11 @@ def _jsonable(value: object) -> object:
     return str(value)
 
 
-def _content_header(content: DeliveryContent) -> bytes:
-    period = content.period
+def _project_header(content: DeliveryContent) -> bytes:
+    """What a content shares with the other deliveries of its project, canonically encoded."""
     header = {
         "format": CONTENT_FORMAT,
         "project": {k: content.project.get(k) for k in PROJECT_FIELDS},
-        "period": [period.kind, period.period_id, period.start, period.end],
         "definitions": list(content.definitions),
         "notes": [list(note) for note in content.quality_notes],
         "iati": asdict(content.iati),
@@ -571,8 +570,8 @@ def _content_header(content: DeliveryContent) -> bytes:
 def content_keys(contents: Sequence[DeliveryContent]) -> list[str]:
     """The canonical sha256 of each content: what would be written, before anything is rendered.
 
-    Every delivered cell at full precision (one JSON object per row, in delivery order) after a
-    header with the definitions, notes, project facts, IATI identity and :data:`CONTENT_FORMAT`.
+    The project's facts, definitions, notes, IATI identity and :data:`CONTENT_FORMAT`, the
+    period, then every delivered cell at full precision (one JSON object per row, in delivery order).
     """
     if not contents:
         return []
@@ -584,9 +583,17 @@ def content_keys(contents: Sequence[DeliveryContent]) -> list[str]:
                   .select("_d", pl.struct(COLUMNS).struct.json_encode().alias("_json"))
                   .group_by("_d", maintain_order=True).agg(pl.col("_json").str.join("\n")))
         lines = dict(zip(joined["_d"].to_list(), joined["_json"].to_list(), strict=True))
+    shared: dict[tuple[int, ...], bytes] = {}  # contents of one project share these objects
     keys = []
     for i, content in enumerate(contents):
-        digest = hashlib.sha256(_content_header(content))
+        identity = (id(content.project), id(content.definitions), id(content.quality_notes), id(content.iati),
+                    content.is_synthetic)
+        if identity not in shared:
+            shared[identity] = _project_header(content)
+        period = content.period
+        digest = hashlib.sha256(shared[identity])
+        digest.update(json.dumps([period.kind, period.period_id, period.start.isoformat(),
+                                  period.end.isoformat()]).encode("utf-8"))
         digest.update(b"\n")
         digest.update(lines.get(i, "").encode("utf-8"))
         keys.append(digest.hexdigest())

@@ -36,7 +36,7 @@ from xlsxwriter.worksheet import Worksheet
 from pipelines.exports.content import COLUMNS, SUPPRESSED, DeliveryContent, Provenance, bounds_label
 from pipelines.exports.iati import PERIOD_COMMENT, SUPPRESSED_COMMENT, activity_document
 from pipelines.exports.tabular import (
-    _HUMAN_PERIOD_TYPE, _TABLE_HEADER, HEADER_ROW, _cover, _definitions_sheet, _indicator_sheet_head, _notes_sheet,
+    _HUMAN_PERIOD_TYPE, _TABLE_HEADER, _TABLE_WIDTHS, HEADER_ROW, _cover, _definitions_sheet, _notes_sheet,
     format_number, new_workbook, sheet_names, sheet_subtitle, sheet_title,
 )
 
@@ -258,21 +258,50 @@ def _iati(frame: pl.DataFrame, contents: Sequence[DeliveryContent], deliveries: 
 # --- XLSX --------------------------------------------------------------------------------------
 
 class _PrebuiltRowsWorksheet(Worksheet):
-    """A worksheet whose rows after the header are given as the XML xlsxwriter would write."""
+    """A worksheet whose rows are given as the XML xlsxwriter would write for them."""
 
     prebuilt_rows: str | None = None
 
     def _write_rows(self) -> None:
         if self.prebuilt_rows is None:
             super()._write_rows()
-            return
-        last_row = self.dim_rowmax
-        self.dim_rowmax = HEADER_ROW  # the title, subtitle and header rows are xlsxwriter's own
-        try:
-            super()._write_rows()
-        finally:
-            self.dim_rowmax = last_row
-        self.fh.write(self.prebuilt_rows)
+        else:
+            self.fh.write(self.prebuilt_rows)
+
+
+def _indicator_sheet(wb, f, content: DeliveryContent, sheet: str, rows_xml: str, last_row: int):
+    """An indicator sheet as :func:`pipelines.exports.tabular._indicator_sheet` lays it out, with
+    its rows (title, subtitle, headers and data) given as XML."""
+    ws = wb.add_worksheet(sheet, worksheet_class=_PrebuiltRowsWorksheet)
+    if content.is_synthetic:
+        ws.set_tab_color("#D55E00")
+        ws.set_header('&C&"-,Bold"SYNTHETIC DEMO DATA')
+    for c, width in enumerate(_TABLE_WIDTHS):
+        ws.set_column(c, c, width)
+    last_col = len(_TABLE_HEADER) - 1
+    ws.merge += [[0, 0, 0, last_col], [1, 0, 1, last_col]]  # title and subtitle across the table
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    ws.dim_rowmin, ws.dim_colmin, ws.dim_rowmax, ws.dim_colmax = 0, 0, last_row, last_col
+    ws.prebuilt_rows = rows_xml
+    if last_row > HEADER_ROW:
+        ws.autofilter(HEADER_ROW, 0, last_row, last_col)
+    return ws
+
+
+def _head_rows(title: tuple[int, int], subtitle: tuple[int, int], header: int, names: list[int]) -> str:
+    """Rows 1 to 3 of an indicator sheet: merged title, merged subtitle (30 pt high), headers.
+    Arguments: (style, shared-string index) of the title and subtitle, the header style and the
+    headers' shared-string indices."""
+    blanks = "".join
+    return (
+        f'<row r="1" spans="1:10"><c r="A1" s="{title[0]}" t="s"><v>{title[1]}</v></c>'
+        + blanks(f'<c r="{letter}1" s="{title[0]}"/>' for letter in _LETTERS[1:]) + "</row>"
+        + f'<row r="2" spans="1:10" ht="30" customHeight="1"><c r="A2" s="{subtitle[0]}" t="s"><v>{subtitle[1]}</v></c>'
+        + blanks(f'<c r="{letter}2" s="{subtitle[0]}"/>' for letter in _LETTERS[1:]) + "</row>"
+        + '<row r="3" spans="1:10">'
+        + blanks(f'<c r="{letter}3" s="{header}" t="s"><v>{index}</v></c>' for letter, index in zip(_LETTERS, names, strict=True))
+        + "</row>"
+    )
 
 
 def _number_g(value: object) -> str:
@@ -361,6 +390,7 @@ def _xlsx(frame: pl.DataFrame, contents: Sequence[DeliveryContent], provenances:
 
     # Per workbook: formats, properties and cover by xlsxwriter; then the indices the rows use.
     books = {}
+    xf_of: dict[int, dict[str, int]] = {}
     xf_rows, sst_rows = [], []
     for i in deliveries:
         content, provenance = contents[i], provenances[i]
@@ -368,6 +398,7 @@ def _xlsx(frame: pl.DataFrame, contents: Sequence[DeliveryContent], provenances:
         order = _cover_formats(content, provenance) + ["header"]
         order += [name for name in data_formats[i] if name not in order] + ["wrap"]
         xf = {name: getattr(f, name)._get_xf_index() for name in order}
+        xf_of[i] = xf
         names = sheet_names(content)
         _cover(wb, f, content, provenance, names)
         sst = wb.str_table
@@ -433,19 +464,18 @@ def _xlsx(frame: pl.DataFrame, contents: Sequence[DeliveryContent], provenances:
     for i in deliveries:
         buf, wb, f, names = books.pop(i)
         content = contents[i]
+        table = wb.str_table.string_table
+        styles = xf_of[i]
+        headers = [table[text] for text in _TABLE_HEADER]
         for s, definition in enumerate(content.definitions):
-            ws = _indicator_sheet_head(wb, f, content, definition, names[definition["indicator_code"]],
-                                       worksheet_class=_PrebuiltRowsWorksheet)
-            if (i, s) in sheet_xml:
-                text, last_excel_row = sheet_xml[(i, s)]
-                last_row = last_excel_row - 1
-                ws.prebuilt_rows = text
-                ws.dim_rowmax = last_row
-                wb.str_table.count += int(cell_counts[(i, s)])  # the string cells of the rows
-                ws.autofilter(HEADER_ROW, 0, last_row, len(_TABLE_HEADER) - 1)
+            text, last_excel_row = sheet_xml.get((i, s), ("", HEADER_ROW + 1))
+            head = _head_rows((styles["title"], table[sheet_title(definition)]),
+                              (styles["subtitle"], table[sheet_subtitle(definition)]), styles["header"], headers)
+            _indicator_sheet(wb, f, content, names[definition["indicator_code"]], head + text, last_excel_row - 1)
+            # every string cell counts in the shared-string table: 12 in the head rows, and the data's
+            wb.str_table.count += 2 + len(_TABLE_HEADER) + int(cell_counts.get((i, s), 0))
         _definitions_sheet(wb, f, content)
         _notes_sheet(wb, f, content)
         wb.close()
         out[i] = buf.getvalue()
     return out
-
