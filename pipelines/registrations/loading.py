@@ -58,7 +58,14 @@ from pipelines.registrations.reader import (
     RegistrationFileResult,
     read_registration_files,
 )
-from pipelines.registrations.versions import list_registration_files, load_corrections, plan_versions
+from pipelines.registrations.versions import (
+    Correction,
+    folder_of,
+    list_registration_files,
+    load_corrections,
+    missing_notes,
+    plan_versions,
+)
 
 PARSES = "raw.registration_parses"
 ROWS = "raw.registration_rows"
@@ -79,7 +86,8 @@ ROW_SCHEMA: dict[str, pl.DataType] = {
 PARSE_SCHEMA: dict[str, pl.DataType] = {
     "_source_file": pl.String, "registrations_path": pl.String, "folder_event": pl.String,
     "file_size": pl.Int64, "file_mtime_ns": pl.Int64, "_file_hash": pl.String, "parse_key": pl.String,
-    "manifest": pl.String, "error": pl.String, "rows_read": pl.Int64, "rows_staged": pl.Int64,
+    "file_format": pl.String, "encoding": pl.String, "manifest": pl.String, "error": pl.String,
+    "rows_read": pl.Int64, "rows_staged": pl.Int64,
     "rows_quarantined": pl.Int64, "rows_erased": pl.Int64, "parsed_at": pl.Datetime("us", "UTC"),
 }
 FILES_SCHEMA: dict[str, pl.DataType] = {
@@ -87,6 +95,7 @@ FILES_SCHEMA: dict[str, pl.DataType] = {
     "encoding": pl.String, "status": pl.String, "error": pl.String, "superseded_by": pl.String,
     "status_detail": pl.String, "rows_read": pl.Int64, "rows_staged": pl.Int64, "rows_quarantined": pl.Int64,
     "rows_erased": pl.Int64, "_ingested_at": pl.Datetime("us", "UTC"),
+    "folder": pl.String, "registrations_path": pl.String,
 }
 _STAGED_COLUMNS = ["registration_id", "event_id", "_source_file", "source_sheet", "_source_row", "_file_hash",
                    *[c for c in STAGED_SCHEMA if c not in ("registration_id", "event_id", "source_file",
@@ -150,18 +159,21 @@ def _is_module(name: str) -> bool:
 
 
 def parse_key(file_hash: str, source_file: str, registrations_path: str, event_id: str | None,
-              overrides: HeaderOverrides, tombstones_digest: str) -> str:
-    """Everything one file's reading depends on, as a digest."""
-    parts = {
-        "reader": reader_version(),
-        "file_hash": file_hash,
-        "source_file": source_file,
-        "registrations_path": registrations_path,
-        "event_id": event_id,
-        "override": repr(overrides.for_file(registrations_path, event_id)),
-        "tombstones": tombstones_digest,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+              override: str, tombstones_digest: str) -> str:
+    """Everything one file's reading depends on, as a digest (``override``: the repr of the
+    overrides that apply to the file)."""
+    return _parse_key(_key_prefix(reader_version(), override, tombstones_digest), file_hash, source_file,
+                      registrations_path, event_id)
+
+
+@lru_cache(maxsize=1024)
+def _key_prefix(reader: str, override: str, tombstones_digest: str) -> bytes:
+    return "\x1f".join((reader, override, tombstones_digest, "")).encode()
+
+
+def _parse_key(prefix: bytes, file_hash: str, source_file: str, registrations_path: str, event_id: str | None) -> str:
+    parts = "\x1f".join((file_hash, source_file, registrations_path, event_id or "\x00"))
+    return hashlib.sha256(prefix + parts.encode()).hexdigest()
 
 
 def tombstones_digest(tombstones: erasure.Tombstones) -> str:
@@ -235,12 +247,16 @@ def load_registrations(
         )
     report.files = len(found)
     _create_tables(con)
-    previous = con.sql(f"select * from {PARSES}").pl()
+    previous = con.sql(f"select _source_file, file_size, file_mtime_ns, _file_hash, parse_key from {PARSES}").pl()
     report.hashed = _hash(found, previous)
     digest = tombstones_digest(tombstones)
+    reader = reader_version()
+    no_overrides = _key_prefix(reader, repr(overrides.for_file(None, None)), digest) if not overrides.sources else None
     for item in found:
         event_id = item.folder_event if item.folder_event in known_events else None
-        item.key = parse_key(item.file_hash, item.source_file, item.registrations_path, event_id, overrides, digest)
+        prefix = no_overrides or _key_prefix(reader, repr(overrides.for_file(item.registrations_path, event_id)),
+                                             digest)
+        item.key = _parse_key(prefix, item.file_hash, item.source_file, item.registrations_path, event_id)
     report.seconds["find_and_hash"] = round(time.perf_counter() - clock, 3)
 
     kept_keys = set(previous["parse_key"].to_list())
@@ -256,7 +272,7 @@ def load_registrations(
         if stale.height:
             con.register("_stale_parses", stale.select("_source_file", "parse_key").to_arrow())
             report.rows_deleted = con.execute(
-                f"delete from {ROWS} where _parse_key in (select parse_key from _stale_parses)").fetchone()[0]
+                f"delete from {ROWS} where _parse_key in (select parse_key from _stale_parses)").fetchall()[0][0]
             con.execute(f"delete from {PARSES} where parse_key in (select parse_key from _stale_parses)")
             con.unregister("_stale_parses")
         clock = time.perf_counter()
@@ -278,11 +294,13 @@ def load_registrations(
 
 
 def _find(raw_root: Path) -> list[FoundFile]:
-    base = Path(raw_root) / "registrations"
+    root = str(Path(raw_root)) + os.sep
+    base = len(root) + len("registrations") + 1
     found = []
     for path, folder_event in list_registration_files(raw_root):
-        stat = path.stat()
-        found.append(FoundFile(path, path.relative_to(raw_root).as_posix(), path.relative_to(base).as_posix(),
+        text = str(path)
+        stat = os.stat(text)
+        found.append(FoundFile(path, text[len(root):].replace(os.sep, "/"), text[base:].replace(os.sep, "/"),
                                folder_event, stat.st_size, stat.st_mtime_ns))
     return found
 
@@ -423,6 +441,9 @@ def _stored(batch: list[int], result: dict, to_parse: list[FoundFile], tombstone
         "file_mtime_ns": [item.file_mtime_ns for item in items],
         "_file_hash": [item.file_hash for item in items],
         "parse_key": keys,
+        "file_format": [f.format if isinstance(f, RegistrationFile) else item.path.suffix.lower().lstrip(".")
+                        for f, item in zip(result["files"], items)],
+        "encoding": [f.encoding if isinstance(f, RegistrationFile) else None for f in result["files"]],
         "manifest": [json.dumps(f.to_dict(), ensure_ascii=False, default=str) if isinstance(f, RegistrationFile)
                      else None for f in result["files"]],
         "error": [f if isinstance(f, str) else None for f in result["files"]],
@@ -479,48 +500,97 @@ def _erase(staged: pl.DataFrame, quarantined: pl.DataFrame, items: list[FoundFil
 # --------------------------------------------------------------------------------------
 
 
+FOLDERS = "raw.registration_folders"
+
+
 def _write_files(con: duckdb.DuckDBPyConnection, found: list[FoundFile], raw_root: Path, report: LoadReport) -> int:
-    """raw.registration_files from the stored parses and the correction rules; the number failed."""
-    parses = con.sql(f"select * from {PARSES}").pl()
-    by_key = {row["parse_key"]: row for row in parses.iter_rows(named=True)}
-    readable = {}
-    for item in found:
-        parse = by_key[item.key]
-        if parse["error"] is None:
-            readable[item.registrations_path] = item.file_hash
-    plan = plan_versions(readable, load_corrections(raw_root), present={item.registrations_path for item in found})
-    report.notes = plan.notes
-    rows = []
-    for item in found:
-        parse = by_key[item.key]
-        entry = {"_source_file": item.source_file, "_file_hash": item.file_hash, "event_id": item.folder_event,
-                 "superseded_by": None, "status_detail": None, "error": None, "rows_read": 0, "rows_staged": 0,
-                 "rows_quarantined": 0, "rows_erased": 0, "_ingested_at": parse["parsed_at"]}
-        if parse["error"] is not None:
-            rows.append({**entry, "file_format": item.path.suffix.lower().lstrip("."), "encoding": None,
-                         "status": "failed", "error": parse["error"]})
-            continue
-        manifest = json.loads(parse["manifest"])
-        status = plan.status(item.registrations_path)
-        entry |= {"file_format": manifest["format"], "encoding": manifest["encoding"], "status": status}
-        counts = {name: parse[name] for name in ("rows_read", "rows_staged", "rows_quarantined", "rows_erased")}
-        if status == "failed":
-            rows.append({**entry, "error": plan.conflicts[item.registrations_path]})
-        elif status == "duplicate":
-            original = plan.duplicate_of[item.registrations_path]
-            rows.append({**entry, "superseded_by": f"registrations/{original}",
-                         "status_detail": f"identical to registrations/{original} (same sha256); not loaded again"})
-        elif status == "superseded":
-            successor = f"registrations/{plan.superseded_by[item.registrations_path]}"
-            rows.append({**entry, **counts, "superseded_by": successor,
-                         "status_detail": f"corrected by {successor} (rule: {plan.rule[item.registrations_path]})"})
-        else:
-            rows.append({**entry, **counts})
-    frame = pl.DataFrame(rows, schema=FILES_SCHEMA)
+    """raw.registration_files from the stored parses and the correction rules; the number failed.
+
+    The rules work within one event folder, so only the folders whose files, contents or
+    declared corrections changed are planned again; the others keep their rows."""
+    parses = con.sql(f"select parse_key, error, file_format, encoding, rows_read, rows_staged, rows_quarantined, "
+                     f"rows_erased, parsed_at from {PARSES}").pl()
+    current = pl.DataFrame({
+        "_source_file": [item.source_file for item in found],
+        "registrations_path": [item.registrations_path for item in found],
+        "folder": [item.folder_event for item in found],
+        "_file_hash": [item.file_hash for item in found],
+        "parse_key": [item.key for item in found],
+    }).join(parses, on="parse_key", how="left")
+    corrections = load_corrections(raw_root)
+    by_folder: dict[str, list[Correction]] = {}
+    for correction in corrections:
+        by_folder.setdefault(folder_of(correction.file), []).append(correction)
+    signatures = current.group_by("folder").agg(
+        pl.concat_str("registrations_path", "_file_hash", pl.col("error").is_null().cast(pl.String), separator="|")
+        .sort().str.join("\n").alias("_files")
+    ).with_columns(
+        pl.col("folder").map_elements(lambda f: repr(sorted(by_folder.get(f, []), key=repr)), return_dtype=pl.String)
+        .alias("_corrections")
+    ).select("folder", (pl.col("_files") + "\n" + pl.col("_corrections")).alias("signature"))
+    previous = con.sql(f"select folder, signature from {FOLDERS}").pl() if _exists(con, FOLDERS) else None
+    kept_folders: set[str] = set()
+    if previous is not None and _exists(con, FILES) and "registrations_path" in _layout(con, FILES):
+        kept_folders = set(signatures.join(previous, on=["folder", "signature"], how="semi")["folder"].to_list())
+    report.notes = missing_notes(corrections, set(current["registrations_path"].to_list()))
+
+    replan = current.filter(~pl.col("folder").is_in(list(kept_folders)))
+    planned = _plan(replan, by_folder)
+    kept = (con.sql(f"select * from {FILES}").pl().filter(pl.col("folder").is_in(list(kept_folders)))
+            if kept_folders else pl.DataFrame(schema=FILES_SCHEMA))
+    frame = pl.concat([kept.select(list(FILES_SCHEMA)).cast(FILES_SCHEMA), planned.select(list(FILES_SCHEMA))],
+                      how="vertical")
+    frame = frame.sort("_source_file")
     con.register("_files", frame.to_arrow())
     con.execute(f"create or replace table {FILES} as select * from _files")
     con.unregister("_files")
-    return sum(1 for row in rows if row["status"] == "failed")
+    con.register("_folders", signatures.to_arrow())
+    con.execute(f"create or replace table {FOLDERS} as select * from _folders")
+    con.unregister("_folders")
+    return int((frame["status"] == "failed").sum())
+
+
+def _exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(con.execute("select count(*) from duckdb_tables() where schema_name = ? and table_name = ? "
+                            "and database_name = current_database()", [schema, name]).fetchall()[0][0])
+
+
+def _plan(files: pl.DataFrame, corrections: dict[str, list[Correction]]) -> pl.DataFrame:
+    """Status and counts of the files of some event folders (their own corrections apply)."""
+    if files.height == 0:
+        return pl.DataFrame(schema=FILES_SCHEMA)
+    readable = dict(files.filter(pl.col("error").is_null()).select("registrations_path", "_file_hash").iter_rows())
+    folders = set(files["folder"].to_list())
+    plan = plan_versions(readable, [c for f in folders for c in corrections.get(f, [])],
+                         present=set(files["registrations_path"].to_list()))
+    rows = []
+    for parse in files.iter_rows(named=True):
+        path = parse["registrations_path"]
+        entry = {"_source_file": parse["_source_file"], "_file_hash": parse["_file_hash"],
+                 "event_id": parse["folder"], "folder": parse["folder"], "registrations_path": path,
+                 "superseded_by": None, "status_detail": None, "error": None, "rows_read": 0, "rows_staged": 0,
+                 "rows_quarantined": 0, "rows_erased": 0, "_ingested_at": parse["parsed_at"],
+                 "file_format": parse["file_format"], "encoding": parse["encoding"]}
+        if parse["error"] is not None:
+            rows.append({**entry, "status": "failed", "error": parse["error"], "encoding": None})
+            continue
+        status = plan.status(path)
+        counts = {name: parse[name] for name in ("rows_read", "rows_staged", "rows_quarantined", "rows_erased")}
+        entry["status"] = status
+        if status == "failed":
+            rows.append({**entry, "error": plan.conflicts[path]})
+        elif status == "duplicate":
+            original = plan.duplicate_of[path]
+            rows.append({**entry, "superseded_by": f"registrations/{original}",
+                         "status_detail": f"identical to registrations/{original} (same sha256); not loaded again"})
+        elif status == "superseded":
+            successor = f"registrations/{plan.superseded_by[path]}"
+            rows.append({**entry, **counts, "superseded_by": successor,
+                         "status_detail": f"corrected by {successor} (rule: {plan.rule[path]})"})
+        else:
+            rows.append({**entry, **counts})
+    return pl.DataFrame(rows, schema=FILES_SCHEMA)
 
 
 def _create_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -529,7 +599,7 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
     superseded = ", ".join(f"r.{c}" for c in _STAGED_COLUMNS if c != "_ingested_at")
     for name in ("registrations", "registration_quarantine", "registrations_superseded"):
         if con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ? "
-                       "and database_name = current_database()", [name]).fetchone()[0]:
+                       "and database_name = current_database()", [name]).fetchall()[0][0]:
             con.execute(f"drop table raw.{name}")  # a table of the loader before this one
     con.execute(f"""
         create or replace view raw.registrations as
