@@ -39,7 +39,8 @@ PTD_VALUE = "project_to_date:PTD"
 BOUNDARY_DIR = Path("raw") / "statistics" / "geo"
 #: DuckDB settings of the dashboards' connection: two threads, and a memory limit that keeps
 #: the whole process (DuckDB + Python + Plotly) well under 1.5 GB; DuckDB spills beyond it.
-DUCKDB_SETTINGS = {"threads": 2, "memory_limit": "640MB", "preserve_insertion_order": False}
+#: Rows keep the files' order (answers are small; the same release always draws the same pages).
+DUCKDB_SETTINGS = {"threads": 2, "memory_limit": "640MB", "preserve_insertion_order": True}
 #: How much query results the cache of a release holds (estimated polars size).
 CACHE_BYTES = 160 * 1024**2
 

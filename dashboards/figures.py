@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Iterable, Sequence
 
 import plotly.colors
@@ -75,6 +76,17 @@ __all__ = [
     "format_count",
     "period_label",
 ]
+
+
+#: Whether figures check every property as they are built (plotly's default). Without the check
+#: a figure builds about twice as fast and draws the same: tests/dashboards build every page both
+#: ways and compare. ``CCI_DASHBOARDS_VALIDATE=1`` turns it on (e.g. while changing a figure).
+VALIDATE = os.environ.get("CCI_DASHBOARDS_VALIDATE", "") == "1"
+
+
+def _figure(*args, **kwargs) -> go.Figure:
+    """``go.Figure`` that validates its layout only when :data:`VALIDATE` (traces validate themselves)."""
+    return go.Figure(*args, _validate=VALIDATE, **kwargs)
 
 
 # --- small helpers shared with the pages and the export ----------------------------------------
@@ -177,7 +189,7 @@ def indicator_rows(
 
 def empty_figure(title: str, message: str, *, lang: str = "en") -> go.Figure:
     """A chart frame that says why there is nothing to draw."""
-    fig = go.Figure()
+    fig = _figure()
     fig.update_layout(
         **theme.base_layout(
             lang,
@@ -269,7 +281,7 @@ def _bars_with_suppression(
         rank = {label: i for i, (label, _, _) in enumerate(cells)}
         hidden.sort(key=lambda t: rank[t])
 
-    fig = go.Figure()
+    fig = _figure()
     if shown:
         fig.add_trace(go.Bar(
             x=[v for _, v in shown], y=[t for t, _ in shown], orientation="h",
@@ -365,7 +377,7 @@ def headline_indicators(
         texts.append(text)
         codes.append(code)
 
-    fig = go.Figure()
+    fig = _figure()
     # Plotly draws horizontal bars bottom-up: reverse so the first indicator is on top.
     fig.add_trace(go.Bar(
         y=names[::-1], x=values[::-1], orientation="h", name=theme.text("value_to_date", lang),
@@ -445,7 +457,7 @@ def cumulative_participants(
             actual.append(float(v))
 
     participants = theme.text("participants_hover", lang)
-    fig = go.Figure()
+    fig = _figure()
     fig.add_trace(go.Scatter(
         x=months, y=actual, mode="lines+markers", name=theme.text("cumulative_actual", lang),
         line={"color": theme.ACTUAL_COLOR, "width": 3}, marker={"size": 7},
@@ -599,7 +611,7 @@ def projects_by_status(projects: pl.DataFrame, *, lang: str = "en") -> go.Figure
     counts = dict(projects.group_by("status").agg(pl.len()).iter_rows())
     codes = [c for c in STATUS_ORDER if counts.get(c)]
     names = [theme.text(f"status_{c}", lang) for c in codes]
-    fig = go.Figure(go.Bar(
+    fig = _figure(go.Bar(
         x=[counts[c] for c in codes], y=names, orientation="h", marker={"color": [STATUS_COLOURS[c] for c in codes]},
         text=[format_count(counts[c], lang=lang) for c in codes], textposition="auto", customdata=codes,
         hovertemplate=f"%{{y}}: %{{x:,.0f}} {theme.text('projects_hover', lang)}<extra></extra>",
@@ -628,7 +640,7 @@ def participants_against_target(projects: pl.DataFrame, *, lang: str = "en") -> 
     no_target = projects.filter(pl.col("target").is_null() | (pl.col("target") <= 0)).height
     if drawable.is_empty():
         return empty_figure(title, theme.text("no_projects", lang), lang=lang)
-    fig = go.Figure()
+    fig = _figure()
     for code in STATUS_ORDER:
         part = drawable.filter(pl.col("status") == code).sort("project_id")
         if part.is_empty():
@@ -673,7 +685,7 @@ def programme_cumulative(series: pl.DataFrame, *, as_of: dt.date | None = None,
     series = series.sort("month_end")
     actual = series.filter(pl.col("month_end") <= as_of) if as_of else series
     participants = theme.text("participants_hover", lang)
-    fig = go.Figure()
+    fig = _figure()
     fig.add_trace(go.Scatter(
         x=actual["month_end"].to_list(), y=[float(v) for v in actual["participants"].to_list()], mode="lines",
         name=theme.text("programme_actual", lang), line={"color": theme.ACTUAL_COLOR, "width": 3},
@@ -708,7 +720,7 @@ def events_by_month(frame: pl.DataFrame, *, lang: str = "en") -> go.Figure:
         return empty_figure(title, theme.text("no_events", lang), lang=lang)
     frame = _with_date_column(frame, "month").sort("month")
     hidden = 0
-    fig = go.Figure()
+    fig = _figure()
     for kind, colour in (("public_event", theme.OKABE_ITO["blue"]), ("joint_action", theme.OKABE_ITO["orange"])):
         part = frame.filter(pl.col("event_kind") == kind)
         if part.is_empty():
@@ -761,7 +773,7 @@ def participations_by_event(events: pl.DataFrame, project_id: str, *, lang: str 
     rows = _with_date_column(rows, "start_date").sort("start_date", "event_id")
     records = rows.to_dicts()
     labels = [_event_label(r, lang) for r in records]
-    fig = go.Figure()
+    fig = _figure()
     hidden_labels = []
     for kind, colour in (("public_event", theme.OKABE_ITO["blue"]), ("joint_action", theme.OKABE_ITO["orange"])):
         xs, ys, texts, hover = [], [], [], []
@@ -890,7 +902,7 @@ def new_and_returning_by_event(
             new.append(float(rec["new"]))
             back.append(float(rec["returning"]))
     persons = theme.text("participants_hover", lang)
-    fig = go.Figure()
+    fig = _figure()
     fig.add_trace(go.Bar(x=new, y=labels, orientation="h", name=theme.text("new_participants", lang),
                          marker={"color": theme.OKABE_ITO["sky_blue"]},
                          hovertemplate=f"%{{y}}: %{{x:,.0f}} {persons}<extra></extra>"))
@@ -988,7 +1000,7 @@ def cross_border_sankey(participations: pl.DataFrame, project_id: str, *, lang: 
         cross = rec["country_code"] != rec["event_country_code"]
         link_colours.append("rgba(0,114,178,0.45)" if cross else "rgba(127,127,127,0.30)")
     unit = theme.text("participations_axis", lang).lower()
-    fig = go.Figure(go.Sankey(
+    fig = _figure(go.Sankey(
         arrangement="snap",
         node={"label": labels, "customdata": custom, "color": colours, "pad": 12, "thickness": 16,
               "hovertemplate": f"%{{customdata}}: %{{value:,.0f}} {unit}<extra></extra>"},
@@ -1025,7 +1037,7 @@ def nordic_russia_flows(participations: pl.DataFrame, project_id: str, *, lang: 
     countries = sorted(set(a) | set(b), key=lambda c: theme.label("country", c, lang=lang))
     names = [theme.label("country", c, lang=lang) for c in countries]
     unit = theme.text("participations_axis", lang).lower()
-    fig = go.Figure()
+    fig = _figure()
     hidden_x, hidden_group = [], []
     for key, counts, colour, group in (
         ("nordic_to_russia", a, theme.OKABE_ITO["blue"], "n2r"),
@@ -1105,7 +1117,7 @@ def participants_per_100k_ranked(context: pl.DataFrame, *, lang: str = "en") -> 
     names = sorted(best, key=lambda n: (-best[n], n))
     listed_only = sorted({_region_name(r, lang) for r in records} - set(best))
     unit = theme.text("participants_hover", lang)
-    fig = go.Figure()
+    fig = _figure()
     hidden_y, hidden_text = [], []
     for i, year in enumerate(years):
         xs, ys, custom = [], [], []
@@ -1203,7 +1215,7 @@ def participants_per_100k_map(context: pl.DataFrame, geojson: dict, *, lang: str
         return empty_figure(title, theme.text("per100k_not_on_map", lang, regions=", ".join(off_map)), lang=lang)
     drawn = [r for r in on_map if not is_suppressed(r["participants"], r.get("is_small_cell"))]
     high = max((float(r["participants_per_100k"]) for r in drawn), default=1.0) or 1.0
-    fig = go.Figure()
+    fig = _figure()
     lats: list[float] = []
     for rec in sorted(on_map, key=lambda r: r["region_code"]):
         xs, ys = _ring_path(_outer_rings(features[rec["region_code"]]["geometry"]))
@@ -1341,7 +1353,7 @@ def policy_scores_heatmap(scores: pl.DataFrame, *, lang: str = "en") -> go.Figur
     low = min((r.get("scale_min") for r in records if r.get("scale_min") is not None), default=1)
     high = max((r.get("scale_max") for r in records if r.get("scale_max") is not None), default=5)
     y_labels = [_group_name({"group_type": t, "group_code": c}, lang) for t, c in groups]
-    fig = go.Figure(go.Heatmap(
+    fig = _figure(go.Heatmap(
         z=z, x=[name for _, name in dimensions], y=y_labels, text=text, texttemplate="%{text}",
         textfont={"size": 11}, customdata=hover, colorscale="Cividis", zmin=low, zmax=high,
         colorbar={"title": {"text": f"{low}–{high}"}, "thickness": 14}, hoverongaps=False, xgap=2, ygap=2,
@@ -1367,7 +1379,7 @@ def policy_overall_intervals(scores: pl.DataFrame, *, lang: str = "en") -> go.Fi
     if scores.is_empty():
         return empty_figure(title, theme.text("no_survey", lang), lang=lang)
     records = sorted(scores.to_dicts(), key=lambda r: (r["group_type"] != "country", _group_name(r, lang)))
-    fig = go.Figure()
+    fig = _figure()
     hidden = []
     for is_country, colour, symbol in ((True, theme.OKABE_ITO["blue"], "circle"), (False, theme.OKABE_ITO["vermillion"], "diamond")):
         part = [r for r in records if (r["group_type"] == "country") == is_country]
@@ -1471,7 +1483,7 @@ def quarantine_by_reason_and_file(data_quality: pl.DataFrame, *, clean_files: in
         title += "<br><sup>" + theme.text("top_files", lang, n=len(files), total=format_count(files_with_rows, lang=lang)) + "</sup>"
     reasons = sorted(rows["quarantine_reason"].unique().to_list(),
                      key=lambda r: list(theme.QUARANTINE_REASON_LABELS).index(r) if r in theme.QUARANTINE_REASON_LABELS else 99)
-    fig = go.Figure()
+    fig = _figure()
     unit = theme.text("quarantine_axis", lang)
     for i, reason in enumerate(reasons):
         per_file = dict(rows.filter(pl.col("quarantine_reason") == reason).select("source_file", "quarantined_rows").iter_rows())
@@ -1498,7 +1510,7 @@ def quarantine_by_reason_and_file(data_quality: pl.DataFrame, *, clean_files: in
 def _table(title: str, header: list[str], columns: list[list], *, lang: str,
            fill: list[list[str]] | None = None, widths: list[float] | None = None, row_height: int = 28) -> go.Figure:
     rows = len(columns[0]) if columns else 0
-    fig = go.Figure(go.Table(
+    fig = _figure(go.Table(
         columnwidth=widths,
         header={"values": [f"<b>{h}</b>" for h in header], "fill": {"color": "#E8EEF4"},
                 "align": "left", "font": {"size": 12}},

@@ -178,16 +178,16 @@ def participant_countries(dataset: Dataset, project_id: str | None) -> list[str]
 
 def regional_context(dataset: Dataset, project_id: str, levels: tuple[str, ...]) -> pl.DataFrame:
     """fct_regional_context rows of a project (``ALL``: the programme) at the given levels."""
-    return dataset.query(f"select * from fct_regional_context where project_id = ? and region_level in {_in(levels)}",
-                         (project_id, *levels))
+    return dataset.query(f"select * from fct_regional_context where project_id = ? and region_level in {_in(levels)} "
+                         "order by region_code, year", (project_id, *levels))
 
 
 def regional_statistics(dataset: Dataset, region_codes: list[str]) -> pl.DataFrame:
     """The statistics alone (project ``ALL``) of the given regions."""
     if not region_codes:
         return dataset.query("select * from fct_regional_context where false")
-    return dataset.query(f"select * from fct_regional_context where project_id = 'ALL' and region_code in {_in(region_codes)}",
-                         tuple(sorted(region_codes)))
+    return dataset.query(f"select * from fct_regional_context where project_id = 'ALL' and region_code in {_in(region_codes)} "
+                         "order by region_code, year", tuple(sorted(region_codes)))
 
 
 def followup(dataset: Dataset, project_id: str) -> pl.DataFrame:

@@ -83,7 +83,7 @@ def build(dataset: data.Dataset, filters: data.Filters, lang: str = "en") -> Sec
             Chart("freshness", figures.freshness_table(shown, built_at=dataset.built_at, lang=lang), dq_source, wide=True),
             Chart("files", figures.files_table(shown, lang=lang), dq_source, wide=True),
         ]
-    if dataset.has("build_source_files"):
+    if project is None and dataset.has("build_source_files"):  # build-wide: on the programme's page
         build_files, total = queries.build_files(dataset, queries.LIST_LIMIT)
         charts.append(Chart("build-files", figures.build_source_files_table(build_files, total=total, lang=lang),
                             common.source(lang, "build_source_files"), wide=True))

@@ -312,3 +312,39 @@ def test_programme_organisation_types_from_dim_persons_agree_with_the_participat
     counted = queries.programme_people_by(with_persons, "organisation_type", PROGRAMME, (None, None))
     assert dict(counted.iter_rows()) == {"sme": 11, "ngo": 3, "education": 4, "public_body": 1}
     assert counted.equals(queries.programme_people_by(dataset(), "organisation_type", PROGRAMME, (None, None)))
+
+
+def _without_empty_lists(value):
+    if isinstance(value, dict):
+        return {k: _without_empty_lists(v) for k, v in value.items() if v != []}
+    if isinstance(value, list):
+        return [_without_empty_lists(v) for v in value]
+    return value
+
+
+def test_figures_built_without_checks_draw_what_checked_figures_draw(monkeypatch):
+    """Figures skip plotly's property checks for speed (figures.VALIDATE off): built with the
+    checks on, every figure of every page is valid and gives the same JSON (plotly only drops
+    empty lists when it checks)."""
+    import json
+
+    ds = dataset(fct_data_quality=QUALITY)
+    selections = [PROGRAMME, data.Filters(period="quarter:2016Q3", countries=("RU",)), data.Filters(project_id="JC"),
+                  data.Filters(project_id="JC", period="quarter:2016Q3"), data.Filters(project_id="JC", target_groups=("education",))]
+
+    def every_figure() -> dict:
+        drawn = {}
+        for module in all_pages():
+            for filters in selections:
+                for lang in theme.LANGUAGES:
+                    for chart in module.build(ds, filters, lang).charts:
+                        figures.mark_synthetic(chart.figure, lang=lang)
+                        drawn[(module.SLUG, filters, lang, chart.chart_id)] = _without_empty_lists(json.loads(chart.figure.to_json()))
+        return drawn
+
+    monkeypatch.setattr(figures, "VALIDATE", False)
+    fast = every_figure()
+    monkeypatch.setattr(figures, "VALIDATE", True)
+    checked = every_figure()
+    assert len(fast) > 100 and fast.keys() == checked.keys()
+    assert [key for key in fast if fast[key] != checked[key]] == []
