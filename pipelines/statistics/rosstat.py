@@ -40,9 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-import openpyxl
 import polars as pl
-import xlrd
 
 from pipelines.statistics.detect import FEDSTAT_CSV, ROSSTAT_XLS, ROSSTAT_XLSX, unknown_format
 from pipelines.statistics.regions import clean_region_label, match_russian_region
@@ -360,6 +358,8 @@ def _cell_text(value: Any) -> str | None:
 
 
 def _xls_grids(source: Source) -> dict[str, Grid]:
+    import xlrd  # spreadsheet libraries load when a spreadsheet is read, not at start-up
+
     try:
         book = xlrd.open_workbook(file_contents=source.read_bytes(), on_demand=True)
     except xlrd.XLRDError as error:
@@ -380,6 +380,8 @@ def _xls_grids(source: Source) -> dict[str, Grid]:
 
 def _xlsx_grids(source: Source) -> dict[str, Grid]:
     content = source.read_bytes()
+    import openpyxl
+
     values = openpyxl.load_workbook(io.BytesIO(content), data_only=True, read_only=True)
     formulas = openpyxl.load_workbook(io.BytesIO(content), data_only=False, read_only=True)
     grids: dict[str, Grid] = {}

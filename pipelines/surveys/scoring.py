@@ -27,7 +27,6 @@ import math
 from collections.abc import Sequence
 
 import polars as pl
-from scipy import stats
 
 CONFIDENCE = 0.95
 SMALL_CELL_N = 5
@@ -73,6 +72,8 @@ def describe(values: Sequence[float]) -> dict:
     if n < 2:
         return {"n": n, "mean": mean, "median": median, "sd": None, "ci_low": None, "ci_high": None}
     sd = math.sqrt(sum((v - mean) ** 2 for v in data) / (n - 1))
+    from scipy import stats  # imported when used: scipy.stats costs seconds at start-up
+
     half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd / math.sqrt(n)
     return {"n": n, "mean": mean, "median": median, "sd": sd, "ci_low": mean - half, "ci_high": mean + half}
 
@@ -91,6 +92,8 @@ def welch_difference(first: Sequence[float], second: Sequence[float]) -> dict:
     if se == 0:
         return {**result, "ci_low": result["difference"], "ci_high": result["difference"]}
     df = (va + vb) ** 2 / (va ** 2 / (a["n"] - 1) + vb ** 2 / (b["n"] - 1))
+    from scipy import stats
+
     half = stats.t.ppf(0.5 + CONFIDENCE / 2, df) * se
     p_value = 2 * stats.t.sf(abs(result["difference"]) / se, df)
     return {**result, "ci_low": result["difference"] - half, "ci_high": result["difference"] + half,
