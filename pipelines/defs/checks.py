@@ -17,7 +17,8 @@ Each mart check answers two questions over every row of the mart:
     the column names for table tests. Key, numeric and cross-column tests are predicates counted
     in one SQL scan; uniqueness is grouped by hash, then by key. Failures found in SQL are
     re-validated by GX on the unexpected rows (``confirmed_by_gx``). An expectation with no exact
-    translation fails the check; nothing is sampled. Its docstring says why each is exact.
+    translation fails the check; nothing is sampled. That module's docstring says why each
+    answer is exact.
 
 Great Expectations is imported only when a check runs (importing it takes seconds, and the
 Dagster definitions load this module at start-up). While a mart check runs, DuckDB is held to
@@ -32,21 +33,19 @@ Metadata of a mart check: ``rows``, ``expectations``, ``validated`` (``gx whole 
 from __future__ import annotations
 
 import logging
-import os
 from contextlib import contextmanager
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from pipelines import quality
 from pipelines.defs.resources import WAREHOUSE_POOL
 from pipelines.lib.dbt_manifest import mart_names
-from pipelines import quality
 from pipelines.quality import MartSuite, all_suites, gx_runner, personal_data, profile, pushdown
 from pipelines.quality.personal_data import EMAIL_PATTERN, PHONE_PATTERN  # noqa: F401 - part of this module's interface
 from pipelines.quality.reader import Reader, quote
 
 logging.getLogger("great_expectations").setLevel(logging.ERROR)
-os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation (set before GX loads)
 
 # A mart with at most this many cells (rows × columns) is validated whole by GX in pandas
 # (about 100 MB of frame); a larger one through `pipelines.quality.pushdown`.

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 from typing import Any
 
 MAX_EXAMPLES = 5
@@ -13,11 +12,13 @@ MAX_EXAMPLES = 5
 def run(name: str, frame, expectations: list, result_format: str | None = None) -> tuple[bool, list]:
     """Validate ``frame`` with an ephemeral GX context; success and the GX result of each expectation.
     The expectations are copied (GX lets an expectation object belong to one suite only)."""
-    os.environ.setdefault("TQDM_DISABLE", "1")  # GX draws a progress bar per validation
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
     context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     batch = (
         context.data_sources.add_pandas(f"{name}_source")
         .add_dataframe_asset(name)

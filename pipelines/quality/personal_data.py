@@ -7,9 +7,10 @@ with the two patterns below, evaluated by pandas with Python's ``re``):
 * the patterns are translated by `pipelines.quality.regex.to_re2`, which keeps Python's meaning
   exactly (Unicode ``\\d``/``\\s``, ``$`` before a final newline) or refuses;
 * text columns are those pandas held as strings or objects: VARCHAR, and every other type that is
-  not a number, boolean or date/time (DECIMAL, BLOB, UUID, ENUM, lists, structs) scanned in its
-  text form; a column whose name ends in ``_key`` is a hex key, which may be all digits, so only
-  the email pattern applies to it (as before);
+  not an integer, float, boolean or date/time (DECIMAL, BLOB, UUID, lists, structs; also ENUM,
+  which pandas held as a category and the old scan skipped), scanned in its text form; a column
+  whose name ends in ``_key`` is a hex key, which may be all digits, so only the email pattern
+  applies to it (as before);
 * nulls are not values (GX skipped them too), so a null never matches.
 
 How it stays cheap on tens of millions of rows:
