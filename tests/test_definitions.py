@@ -65,3 +65,22 @@ def test_monthly_export_schedule_runs_on_the_first_of_each_month(definitions):
 def test_the_code_location_uses_one_writer(definitions):
     executor = definitions.resolve_job_def("warehouse_refresh").executor_def
     assert executor.name == "in_process"
+
+
+def test_loading_the_definitions_leaves_heavy_libraries_for_the_steps_that_use_them():
+    """Start-up counts in every build: the definitions load without the libraries only a step needs."""
+    import subprocess
+    import sys
+
+    heavy = ("plotly", "great_expectations", "scipy", "openpyxl", "xlrd", "dash")
+    probe = ("import sys; import pipelines.definitions; "
+             f"print(' '.join(m for m in {heavy!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []
+
+
+def test_the_snapshot_asset_default_matches_the_snapshot_writer():
+    from dashboards.snapshots import MAX_PROJECT_PAGES
+    from pipelines.defs import dashboards
+
+    assert dashboards.MAX_PROJECT_PAGES == MAX_PROJECT_PAGES
