@@ -50,3 +50,23 @@
     ((extract(year from {{ end_date }}) - extract(year from {{ start_date }})) * 12
      + extract(month from {{ end_date }}) - extract(month from {{ start_date }}))
 {% endmacro %}
+
+
+{# The first day of the month of a date, as a date. #}
+{% macro month_start(date_expr) %}
+    {{ return(adapter.dispatch('month_start', 'cci_warehouse')(date_expr)) }}
+{% endmacro %}
+
+{% macro duckdb__month_start(date_expr) %}cast(date_trunc('month', {{ date_expr }}) as date){% endmacro %}
+
+{% macro spark__month_start(date_expr) %}trunc({{ date_expr }}, 'MM'){% endmacro %}
+
+
+{# The reporting-period ids of the calendar quarter and year of a date ('2016Q1', '2016'). #}
+{% macro quarter_id(date_expr) -%}
+    cast(extract(year from {{ date_expr }}) as varchar) || 'Q' || cast(extract(quarter from {{ date_expr }}) as varchar)
+{%- endmacro %}
+
+{% macro year_id(date_expr) -%}
+    cast(extract(year from {{ date_expr }}) as varchar)
+{%- endmacro %}

@@ -197,6 +197,86 @@ def test_totals_per_period_match_the_hand_count(values, indicator):
     assert observed == PERIOD_TOTALS[indicator]
 
 
+# --- cumulative series: project start to the end of each month, recounted ---------------------------
+# P1 month by month (Jan … Jun), worked out from the table above. Returning participants show why a
+# cumulative value is not a sum of months: every month has one event, so no month returns anybody,
+# yet by April a, b, c and d have each been to two events.
+CUMULATIVE_SERIES = {
+    "unique_participants": [4, 5, 5, 5, 6, 6],                 # a b g c; + d; + f
+    "participations": [4, 7, 7, 10, 12, 12],
+    "participations_in_joint_actions": [0, 3, 3, 6, 6, 6],      # E2, E3
+    "cross_border_participations": [1, 3, 3, 4, 5, 5],         # c@E1; a, d@E2; d@E3; f@E4
+    "returning_participants": [0, 2, 2, 4, 4, 4],              # a, c in Feb; b, d in Apr
+    "nordic_participants_at_events_in_russia": [1, 1, 1, 2, 2, 2],  # c@E1; d@E3
+    "russian_participants_at_nordic_events": [0, 1, 1, 1, 1, 1],    # a@E2
+    "events_held": [1, 2, 2, 3, 4, 4],
+    "public_events_held": [1, 1, 1, 1, 2, 2],
+    "joint_actions_held": [0, 1, 1, 2, 2, 2],
+    "organisations_participating": [4, 5, 5, 5, 6, 6],         # oA oB oG oC; + oD; + oF
+    # known types among them: oA oB oC (2 SMEs of 3); + oD (2 of 4); + oF (2 of 5)
+    "sme_share": [200 / 3, 50.0, 50.0, 50.0, 40.0, 40.0],
+}
+MONTHS = ["2016-01", "2016-02", "2016-03", "2016-04", "2016-05", "2016-06"]
+
+
+@pytest.mark.parametrize("indicator", sorted(CUMULATIVE_SERIES))
+def test_cumulative_series_match_the_hand_count(values, indicator):
+    observed = [value(values, indicator, "cumulative", month) for month in MONTHS]
+    assert observed == pytest.approx(CUMULATIVE_SERIES[indicator])
+    # the last month is the whole project
+    assert value(values, indicator, "project_to_date", "PTD") == pytest.approx(observed[-1])
+
+
+# n of the cumulative totals: the persons behind participations, joint actions and cross-border
+# participations (a, c, d in joint actions by Feb, b too by Apr; c by Jan, a and d by Feb, f by May).
+CUMULATIVE_N = {
+    "participations": [4, 5, 5, 5, 6, 6],
+    "participations_in_joint_actions": [0, 3, 3, 4, 4, 4],
+    "cross_border_participations": [1, 3, 3, 3, 4, 4],
+    "sme_share": [3, 4, 4, 4, 5, 5],
+}
+
+
+@pytest.mark.parametrize("indicator", sorted(CUMULATIVE_N))
+def test_cumulative_n_counts_the_units_so_far(values, indicator):
+    assert [value(values, indicator, "cumulative", month, column="n") for month in MONTHS] == CUMULATIVE_N[indicator]
+
+
+CUMULATIVE_CELLS = [
+    # SE's cell appears with d in February; it has no row before.
+    ("unique_participants", "2016-01", "country", {"RU": 3, "FI": 1}),
+    ("unique_participants", "2016-02", "country", {"RU": 3, "FI": 1, "SE": 1}),
+    ("unique_participants", "2016-05", "country", {"RU": 3, "FI": 1, "SE": 1, "EE": 1}),
+    # A cell exists from its first participant on, with 0 until somebody in it returns.
+    ("returning_participants", "2016-01", "country", {"RU": 0, "FI": 0}),
+    ("returning_participants", "2016-02", "country", {"RU": 1, "FI": 1, "SE": 0}),
+    ("returning_participants", "2016-04", "country", {"RU": 2, "FI": 1, "SE": 1}),
+    ("returning_participants", "2016-04", "target_group", {"cci_business": 2, "support_organisation": 1, "education": 1}),
+    ("participations", "2016-04", "region", {"RU-KR": 3, "RU-MUR": 2, "FI1B": 2, "SE11": 2, "unknown": 1}),
+    # An event keeps its count in every later cumulative month.
+    ("unique_participants", "2016-03", "event", {"E1": 4, "E2": 3}),
+    ("unique_participants", "2016-06", "event", {"E1": 4, "E2": 3, "E3": 3, "E4": 2}),
+    ("cross_border_participations", "2016-04", "event", {"E1": 1, "E2": 2, "E3": 1}),
+    ("organisations_participating", "2016-02", "organisation_type", {"sme": 2, "ngo": 1, "education": 1, "unknown": 1}),
+    ("sme_share", "2016-01", "country", {"RU": 50.0, "FI": 100.0}),
+]
+
+
+@pytest.mark.parametrize(("indicator", "month", "disaggregation", "expected"), CUMULATIVE_CELLS,
+                         ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CUMULATIVE_CELLS])
+def test_cumulative_cells_match_the_hand_count(values, indicator, month, disaggregation, expected):
+    assert cells(values, indicator, "cumulative", month, disaggregation) == expected
+
+
+def test_second_project_cumulative_months(values):
+    # P2 (Mar–Apr): e and a at E5 in March, nothing in April.
+    for month in ("2016-03", "2016-04"):
+        assert value(values, "unique_participants", "cumulative", month, project="P2") == 2
+        assert value(values, "russian_participants_at_nordic_events", "cumulative", month, project="P2") == 1
+        assert value(values, "returning_participants", "cumulative", month, project="P2") == 0
+    assert value(values, "participations", "month", "2016-04", project="P2") == 0
+
+
 def test_every_catalogue_indicator_is_computed_and_tested_here(built, values):
     catalogue = built.query("select indicator_code, data_source from marts.dim_indicators")
     computed = set(catalogue.filter(pl.col("data_source") == "participations")["indicator_code"])

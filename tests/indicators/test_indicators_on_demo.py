@@ -45,7 +45,7 @@ def demo(tmp_path_factory):
     with open(data_dir / "raw" / "events" / "events.csv", encoding="utf-8") as handle:
         events = {row["event_id"]: row for row in csv.DictReader(handle)}
     truth = json.loads((data_dir / "ground_truth" / "demo_ground_truth.json").read_text())
-    return {"release": release, "events": events, "truth": truth}
+    return {"data_dir": data_dir, "release": release, "events": events, "truth": truth}
 
 
 def published(demo, table: str) -> pl.DataFrame:
@@ -112,6 +112,89 @@ def test_monthly_participations_and_cumulative_participants_match_the_ground_tru
         series = cumulative.filter(pl.col("project_id") == project_id).sort("month_end")
         observed = {str(d)[:7]: n for d, n in zip(series["month_end"], series["cumulative_unique_participants"])}
         assert observed == truth["cumulative_unique_participants_by_month"]
+
+
+def truth_periods(demo) -> dict[tuple[str, str, str], dict[str, float]]:
+    """(project, period type, period id) → every person, participation and event total, recounted
+    from the truth's persons over the period's own records (cumulative: from the project's first
+    day to the end of the month), the obvious way, without running sums."""
+    import calendar
+    from datetime import date
+
+    with open(demo["data_dir"] / "raw" / "programme" / "projects.csv", encoding="utf-8") as handle:
+        projects = {row["project_id"]: row for row in csv.DictReader(handle)}
+    events = demo["events"]
+    records = [(person, events[event_id]) for person in demo["truth"]["persons"] for event_id in person["events"]]
+    out = {}
+    for project_id, project in projects.items():
+        start, end = date.fromisoformat(project["start_date"]), date.fromisoformat(project["end_date"])
+        periods = []
+        year, month = start.year, start.month
+        while (year, month) <= (end.year, end.month):
+            last = date(year, month, calendar.monthrange(year, month)[1])
+            periods += [("month", f"{year}-{month:02d}", date(year, month, 1), last),
+                        ("cumulative", f"{year}-{month:02d}", start, last)]
+            quarter = (month - 1) // 3 + 1
+            periods.append(("quarter", f"{year}Q{quarter}", date(year, quarter * 3 - 2, 1),
+                            date(year, quarter * 3, calendar.monthrange(year, quarter * 3)[1])))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        periods.append(("project_to_date", "PTD", start, end))
+        for period_type, period_id, first, last in set(periods):
+            rows = [(p, e) for p, e in records
+                    if e["project_id"] == project_id and first <= date.fromisoformat(e["start_date"]) <= last]
+            events_of = defaultdict(set)
+            for person, event in rows:
+                events_of[person["person_id"]].add(event["event_id"])
+            held = {e["event_id"]: e["event_kind"] for _, e in rows}
+            out[(project_id, period_type, period_id)] = {
+                "unique_participants": len(events_of),
+                "participations": len(rows),
+                "participations_in_joint_actions": sum(e["event_kind"] == "joint_action" for _, e in rows),
+                "cross_border_participations": sum(p["country_code"] != e["country_code"] for p, e in rows),
+                "returning_participants": sum(len(attended) >= 2 for attended in events_of.values()),
+                "nordic_participants_at_events_in_russia": len(
+                    {p["person_id"] for p, e in rows if p["country_code"] in NORDIC and e["country_code"] == "RU"}),
+                "russian_participants_at_nordic_events": len(
+                    {p["person_id"] for p, e in rows if p["country_code"] == "RU" and e["country_code"] in NORDIC}),
+                "events_held": len(held),
+                "public_events_held": sum(kind == "public_event" for kind in held.values()),
+                "joint_actions_held": sum(kind == "joint_action" for kind in held.values()),
+            }
+    return out
+
+
+def test_every_period_total_matches_the_ground_truth_recount(demo):
+    values = published(demo, "fct_indicator_values").filter(pl.col("disaggregation") == "total")
+    observed = {(r["project_id"], r["period_type"], r["period_id"], r["indicator_code"]): r["value"]
+                for r in values.iter_rows(named=True)}
+    expected = truth_periods(demo)
+    assert {key[1] for key in expected} == {"month", "cumulative", "quarter", "project_to_date"}
+    assert sum(key[1] == "cumulative" for key in expected) > 20
+    wrong = sorted((key + (code,), value, observed.get(key + (code,)))
+                   for key, counts in expected.items() for code, value in counts.items()
+                   if observed.get(key + (code,)) != value)
+    assert wrong == []
+
+
+def test_cumulative_participants_by_country_match_the_ground_truth(demo):
+    values = published(demo, "fct_indicator_values").filter(
+        (pl.col("indicator_code") == "unique_participants") & (pl.col("period_type") == "cumulative")
+        & (pl.col("disaggregation") == "country"))
+    observed = {(r["project_id"], r["period_id"], r["disaggregation_value"]): r["value"]
+                for r in values.iter_rows(named=True)}
+    expected: dict[tuple[str, str, str], int] = defaultdict(int)
+    for project_id in demo["truth"]["projects"]:
+        firsts = {}
+        for person in demo["truth"]["persons"]:
+            dates = [demo["events"][e]["start_date"] for e in person["events"]
+                     if demo["events"][e]["project_id"] == project_id]
+            if dates:
+                firsts[person["person_id"]] = (min(dates)[:7], person["country_code"])
+        for month in demo["truth"]["projects"][project_id]["cumulative_unique_participants_by_month"]:
+            for first_month, country in firsts.values():
+                if first_month <= month:
+                    expected[(project_id, month, country)] += 1
+    assert observed == expected
 
 
 def test_person_level_disaggregations_match_the_ground_truth(demo):

@@ -13,27 +13,38 @@ from test_indicator_values import write_fixture
 
 pytestmark = pytest.mark.xdist_group("indicators")
 
+# case → (the rule that must catch it, file, correct line, buggy line)
 BUGS = {
     # Participations by country counted one too many per cell: the cells no longer add up.
-    "vr02_additive_cells_sum_to_total": (
+    "cells_miscounted": (
+        "vr02_additive_cells_sum_to_total",
         "models/intermediate/int_indicator_values_computed.sql",
-        "count(*)                                                                    as participations,",
-        "count(*) + case when '{{ disaggregation }}' = 'country' then 1 else 0 end   as participations,",
+        "sum(participations)                                                     as participations,",
+        "sum(participations) + case when grouping(country_code) = 0 then 1 else 0 end as participations,",
     ),
     # "Cumulative" periods that start at their month instead of the project's start: a month
-    # value in disguise, which falls from January (4 persons) to March (none).
-    "vr03_cumulative_never_decreases": (
+    # value in disguise: events held fall from February (one event) to March (none).
+    "cumulative_periods_start_each_month": (
+        "vr03_cumulative_never_decreases",
         "models/intermediate/int_reporting_periods_enumerated.sql",
         "        project_start                               as period_start,",
         "        month_start                                 as period_start,",
     ),
+    # Cumulative values that forget to add up their months' increments: each month shows only
+    # what it added, so the series falls from January (4 new persons) to March (none).
+    "running_sum_forgets_earlier_months": (
+        "vr03_cumulative_never_decreases",
+        "macros/indicators.sql",
+        "rows between unbounded preceding and current row",
+        "rows between current row and current row",
+    ),
 }
 
 
-@pytest.mark.parametrize("broken_rule", sorted(BUGS))
-def test_a_broken_rule_fails_the_build(tmp_path, broken_rule):
+@pytest.mark.parametrize("case", sorted(BUGS))
+def test_a_broken_rule_fails_the_build(tmp_path, case):
     project = copy_dbt_project(tmp_path / "dbt_project")
-    model, correct, buggy = BUGS[broken_rule]
+    broken_rule, model, correct, buggy = BUGS[case]
     source = (project / model).read_text()
     assert source.count(correct) == 1, f"{model} no longer contains the line this test breaks"
     (project / model).write_text(source.replace(correct, buggy))

@@ -6,11 +6,10 @@
 {% set all_disaggregations = (person_disaggregations().keys() | list) + ['event'] %}
 {% set cell = ['project_id', 'period_type', 'period_id', 'disaggregation', 'disaggregation_value'] %}
 
-with indicator_values as (
-    select * from {{ ref('int_indicator_values_computed') }}
-),
+{#- the values are read where they are needed (not copied into a CTE: they are the largest table) -#}
+{% set indicator_values = ref('int_indicator_values_computed') %}
 
-catalogue as (
+with catalogue as (
     select * from {{ ref('indicator_catalogue') }}
 ),
 
@@ -24,8 +23,8 @@ vr01 as (
         'VR01' as rule_code, uniques.project_id, uniques.indicator_code, uniques.period_type, uniques.period_id,
         uniques.disaggregation, uniques.disaggregation_value,
         uniques.value as left_value, '<=' as operator, coalesce(participations.value, 0) as right_value
-    from indicator_values as uniques
-    left join indicator_values as participations
+    from {{ indicator_values }} as uniques
+    left join {{ indicator_values }} as participations
         on participations.indicator_code = 'participations'
         {% for column in cell %}and participations.{{ column }} = uniques.{{ column }}
         {% endfor %}
@@ -41,7 +40,7 @@ disaggregation_names as (
 
 cell_sums as (
     select project_id, indicator_code, period_type, period_id, disaggregation, sum(value) as cells_sum
-    from indicator_values
+    from {{ indicator_values }} as indicator_values
     where disaggregation <> 'total'
     group by project_id, indicator_code, period_type, period_id, disaggregation
 ),
@@ -51,7 +50,7 @@ vr02 as (
         'VR02' as rule_code, totals.project_id, totals.indicator_code, totals.period_type, totals.period_id,
         names.disaggregation, 'total' as disaggregation_value,
         coalesce(cell_sums.cells_sum, 0) as left_value, '=' as operator, totals.value as right_value
-    from indicator_values as totals
+    from {{ indicator_values }} as totals
     inner join catalogue on catalogue.indicator_code = totals.indicator_code
     inner join disaggregation_names as names
         on {{ list_contains('catalogue.additive_disaggregations', 'names.disaggregation') }}
@@ -69,39 +68,38 @@ cumulative_cells as (
     select distinct
         indicator_values.project_id, indicator_values.indicator_code,
         indicator_values.disaggregation, indicator_values.disaggregation_value
-    from indicator_values
+    from {{ indicator_values }} as indicator_values
     inner join catalogue on catalogue.indicator_code = indicator_values.indicator_code
     where indicator_values.period_type = 'cumulative'
       and catalogue.period_aggregation in {{ count_aggregations() }}
 ),
 
-cumulative_series as (
+cumulative_months as (
+    -- each cumulative month of a project and the one before it (none for the first)
     select
-        cells.project_id, cells.indicator_code, months.period_id, cells.disaggregation, cells.disaggregation_value,
-        coalesce(indicator_values.value, 0) as value,
-        lag(coalesce(indicator_values.value, 0)) over (
-            partition by cells.project_id, cells.indicator_code, cells.disaggregation, cells.disaggregation_value
-            order by months.period_id
-        ) as previous_value
-    from cumulative_cells as cells
-    inner join periods as months
-        on months.project_id = cells.project_id and months.period_type = 'cumulative'
-    left join indicator_values
-        on indicator_values.project_id = cells.project_id
-        and indicator_values.indicator_code = cells.indicator_code
-        and indicator_values.period_type = 'cumulative'
-        and indicator_values.period_id = months.period_id
-        and indicator_values.disaggregation = cells.disaggregation
-        and indicator_values.disaggregation_value = cells.disaggregation_value
+        project_id, period_id,
+        lag(period_id) over (partition by project_id order by period_id) as previous_period_id
+    from periods
+    where period_type = 'cumulative'
 ),
 
 vr03 as (
     select
-        'VR03' as rule_code, project_id, indicator_code, 'cumulative' as period_type, period_id,
-        disaggregation, disaggregation_value,
-        value as left_value, '>=' as operator, previous_value as right_value
-    from cumulative_series
-    where previous_value is not null
+        'VR03' as rule_code, cells.project_id, cells.indicator_code, 'cumulative' as period_type, months.period_id,
+        cells.disaggregation, cells.disaggregation_value,
+        coalesce(current_month.value, 0) as left_value, '>=' as operator, coalesce(previous_month.value, 0) as right_value
+    from cumulative_cells as cells
+    inner join cumulative_months as months
+        on months.project_id = cells.project_id and months.previous_period_id is not null
+    {% for alias, month in [('current_month', 'months.period_id'), ('previous_month', 'months.previous_period_id')] %}
+    left join {{ indicator_values }} as {{ alias }}
+        on {{ alias }}.project_id = cells.project_id
+        and {{ alias }}.indicator_code = cells.indicator_code
+        and {{ alias }}.period_type = 'cumulative'
+        and {{ alias }}.period_id = {{ month }}
+        and {{ alias }}.disaggregation = cells.disaggregation
+        and {{ alias }}.disaggregation_value = cells.disaggregation_value
+    {% endfor %}
 ),
 
 -- VR04: events held = public events + closed joint actions (each event is one of the two kinds).
@@ -111,12 +109,12 @@ vr04 as (
         events.disaggregation, events.disaggregation_value,
         events.value as left_value, '=' as operator,
         coalesce(public_events.value, 0) + coalesce(joint_actions.value, 0) as right_value
-    from indicator_values as events
-    left join indicator_values as public_events
+    from {{ indicator_values }} as events
+    left join {{ indicator_values }} as public_events
         on public_events.indicator_code = 'public_events_held'
         {% for column in cell %}and public_events.{{ column }} = events.{{ column }}
         {% endfor %}
-    left join indicator_values as joint_actions
+    left join {{ indicator_values }} as joint_actions
         on joint_actions.indicator_code = 'joint_actions_held'
         {% for column in cell %}and joint_actions.{{ column }} = events.{{ column }}
         {% endfor %}
@@ -134,14 +132,14 @@ last_months as (
 project_to_date as (
     -- Outcome indicators of the follow-up survey have no cumulative series.
     select indicator_values.*
-    from indicator_values
+    from {{ indicator_values }} as indicator_values
     inner join catalogue on catalogue.indicator_code = indicator_values.indicator_code
     where indicator_values.period_type = 'project_to_date' and catalogue.data_source = 'participations'
 ),
 
 last_cumulative as (
     select indicator_values.*
-    from indicator_values
+    from {{ indicator_values }} as indicator_values
     inner join last_months
         on last_months.project_id = indicator_values.project_id
         and last_months.period_id = indicator_values.period_id
@@ -171,10 +169,10 @@ vr06 as (
         'VR06' as rule_code, part.project_id, part.indicator_code, part.period_type, part.period_id,
         part.disaggregation, part.disaggregation_value,
         part.value as left_value, '<=' as operator, coalesce(whole.value, 0) as right_value
-    from indicator_values as part
+    from {{ indicator_values }} as part
     inner join catalogue as part_catalogue on part_catalogue.indicator_code = part.indicator_code
     inner join catalogue as whole_catalogue on whole_catalogue.indicator_code = part_catalogue.bounded_by
-    left join indicator_values as whole
+    left join {{ indicator_values }} as whole
         on whole.indicator_code = part_catalogue.bounded_by
         {% for column in cell %}and whole.{{ column }} = part.{{ column }}
         {% endfor %}
@@ -183,14 +181,35 @@ vr06 as (
 ),
 
 -- VR07: quarters, years and project to date agree with their months.
-month_values as (
-    select indicator_values.*, periods.period_start
-    from indicator_values
-    inner join periods
-        on periods.project_id = indicator_values.project_id
-        and periods.period_type = indicator_values.period_type
-        and periods.period_id = indicator_values.period_id
-    where indicator_values.period_type = 'month'
+period_months as (
+    -- the months of each quarter, year and project to date (a project's periods: a small join);
+    -- a project that starts mid-month has its first month in its project to date
+    select longer.project_id, longer.period_type, longer.period_id, months.period_id as month_period_id
+    from periods as longer
+    inner join periods as months
+        on months.project_id = longer.project_id
+        and months.period_type = 'month'
+        and months.period_start <= longer.period_end
+        and months.period_end >= longer.period_start
+    where longer.period_type in ('quarter', 'year', 'project_to_date')
+),
+
+month_totals as (
+    select
+        period_months.project_id, period_months.period_type, period_months.period_id,
+        month_values.indicator_code, month_values.disaggregation, month_values.disaggregation_value,
+        sum(month_values.value) as months_sum,
+        max(month_values.value) as months_max
+    from period_months
+    inner join {{ indicator_values }} as month_values
+        on month_values.project_id = period_months.project_id
+        and month_values.period_type = 'month'
+        and month_values.period_id = period_months.month_period_id
+    inner join catalogue on catalogue.indicator_code = month_values.indicator_code
+    where catalogue.period_aggregation in ('sum', 'distinct')
+    group by
+        period_months.project_id, period_months.period_type, period_months.period_id,
+        month_values.indicator_code, month_values.disaggregation, month_values.disaggregation_value
 ),
 
 longer_periods as (
@@ -198,26 +217,23 @@ longer_periods as (
         indicator_values.project_id, indicator_values.indicator_code, indicator_values.period_type,
         indicator_values.period_id, indicator_values.disaggregation, indicator_values.disaggregation_value,
         indicator_values.value, catalogue.period_aggregation,
-        coalesce(sum(month_values.value), 0) as months_sum,
-        coalesce(max(month_values.value), 0) as months_max
-    from indicator_values
+        coalesce(month_totals.months_sum, 0) as months_sum,
+        coalesce(month_totals.months_max, 0) as months_max
+    from {{ indicator_values }} as indicator_values
     inner join catalogue on catalogue.indicator_code = indicator_values.indicator_code
     inner join periods
         on periods.project_id = indicator_values.project_id
         and periods.period_type = indicator_values.period_type
         and periods.period_id = indicator_values.period_id
-    left join month_values
-        on month_values.project_id = indicator_values.project_id
-        and month_values.indicator_code = indicator_values.indicator_code
-        and month_values.disaggregation = indicator_values.disaggregation
-        and month_values.disaggregation_value = indicator_values.disaggregation_value
-        and month_values.period_start between periods.period_start and periods.period_end
+    left join month_totals
+        on month_totals.project_id = indicator_values.project_id
+        and month_totals.period_type = indicator_values.period_type
+        and month_totals.period_id = indicator_values.period_id
+        and month_totals.indicator_code = indicator_values.indicator_code
+        and month_totals.disaggregation = indicator_values.disaggregation
+        and month_totals.disaggregation_value = indicator_values.disaggregation_value
     where indicator_values.period_type in ('quarter', 'year', 'project_to_date')
       and catalogue.period_aggregation in ('sum', 'distinct')
-    group by
-        indicator_values.project_id, indicator_values.indicator_code, indicator_values.period_type,
-        indicator_values.period_id, indicator_values.disaggregation, indicator_values.disaggregation_value,
-        indicator_values.value, catalogue.period_aggregation
 ),
 
 vr07 as (
