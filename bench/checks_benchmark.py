@@ -1,6 +1,8 @@
 """Time and memory of each blocking quality check on a built warehouse (no assertions).
 
     .venv/bin/python bench/checks_benchmark.py /path/to/warehouse/warehouse.duckdb [--only gx_fct_participations ...]
+    .venv/bin/python bench/checks_benchmark.py .../p1000000/warehouse/warehouse.duckdb --scale 10   # 10M-like
+    .venv/bin/python bench/checks_benchmark.py WAREHOUSE --repo /tmp/old-checkout   # an older version's checks
 
 The warehouse file is copied first (into ``--workdir``, default a temporary directory; the copy
 keeps the name ``warehouse.duckdb``), because DuckDB allows one writer and a check opens the
@@ -8,8 +10,9 @@ database read-write the way the pipeline does. Every check of ``pipelines.defs.c
 called directly, one after another in this process, with a resource pointing at the copy.
 
 Printed per check: result, rows in the mart, wall time, CPU time (all threads; on a shared
-machine it varies less than the wall time), the process's resident memory when the check started, the highest resident memory while it ran (sampled every 5 ms from /proc) and the
-difference. The time to import the check module and, separately, Great Expectations (paid once,
+machine it varies less than the wall time), the process's resident memory when the check
+started, the highest resident memory while it ran (sampled every 5 ms from /proc), the
+difference, and the rows the check fetched from DuckDB (its ``rows_fetched`` metadata). The time to import the check module and, separately, Great Expectations (paid once,
 by the first check that needs it when the import is lazy) is printed first, and the load average
 before and after, since the wall times are only comparable on a machine equally busy.
 """
