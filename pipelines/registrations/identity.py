@@ -76,6 +76,19 @@ costs k-1 links, not k²), then clusters are the connected components of all lin
 Python loops only run over candidate pairs inside blocks.  ``IdentityResult.stats``
 reports the comparisons made next to the naive n(n-1)/2.
 
+How it runs (:func:`encode_rows`, :func:`resolve_coded`): rows are numbered in
+``registration_id`` order and turned into integer codes of their distinct values (email;
+the four name columns; phone + country; organisation + country; country), and each
+distinct value is normalised once.  Rows *with an email* whose normalised features are all
+equal (email, name key, patronymic, phone, organisation key, country) behave alike in every
+rule and are always linked by rule 1 (same email, same name), so they are collapsed to one
+*node* named by their first row; rows without email stay nodes of their own.  The rules
+run on nodes; the rows a node stands for are then linked to the hub of every star group
+their node belongs to, exactly the links the row-by-row rules make, so the evidence, the
+match rules and the clusters are those of the rows.  Only a component whose rows would
+join two conflicting patronymics is rebuilt row by row (identical rows may then part).
+Name pairs are scored once per distinct pair of names.
+
 Keys
 ----
 * ``person_key`` = ``privacy.person_key(representative)`` where the representative is
@@ -106,6 +119,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -611,46 +625,41 @@ def _organisation_table(
     distinct = frame.group_by("organisation", "country_code", maintain_order=True).agg(
         pl.len().alias("_rows")
     )
-    distinct = distinct.with_columns(
-        pl.col("organisation")
-        .map_elements(normalise_organisation, return_dtype=pl.String)
-        .alias("organisation_norm"),
-        pl.col("country_code").fill_null("").str.to_uppercase().str.strip_chars().alias("_cc"),
+    return _organisation_table_counts(distinct, secret=secret, threshold=threshold)
+
+
+def _organisation_table_counts(
+    distinct: pl.DataFrame, *, secret: bytes | None, threshold: float
+) -> tuple[pl.DataFrame, int]:
+    """:func:`_organisation_table` from ``distinct``: one row per distinct (organisation,
+    country_code) with ``_rows``, the number of rows carrying it (kept in that order)."""
+    names = distinct.select("organisation").unique()
+    normalise = normalise_organisation.__wrapped__  # once per distinct name: no cache needed
+    names = names.with_columns(
+        pl.Series(
+            "organisation_norm", [normalise(v) for v in names["organisation"].to_list()], dtype=pl.String
+        )
     )
+    distinct = distinct.select("organisation", "country_code", "_rows").join(
+        names, on="organisation", how="left", nulls_equal=True, maintain_order="left"
+    ).with_columns(pl.col("country_code").fill_null("").str.to_uppercase().str.strip_chars().alias("_cc"))
     norms = (
         distinct.filter(pl.col("organisation_norm").is_not_null())
         .group_by("_cc", "organisation_norm")
         .agg(pl.col("_rows").sum())
         .sort("_cc", "organisation_norm")
-        .with_columns(
-            pl.col("organisation_norm")
-            .map_elements(lambda s: " ".join(sorted(s.split())), return_dtype=pl.String)
-            .alias("_sorted")
+    )
+    norms = norms.with_columns(
+        pl.Series(
+            "_sorted",
+            [" ".join(sorted(s.split())) for s in norms["organisation_norm"].to_list()],
+            dtype=pl.String,
         )
     )
     # Exact level: equal token multisets (word order ignored) within a country.
     forms = norms.select("_cc", "_sorted").unique().sort("_cc", "_sorted").with_row_index("_s")
     n = forms.height
-    # Fuzzy level: names whose tokens agree except one, which is one edit away.  Candidate
-    # pairs share a symmetric-deletion key: the other tokens plus the varied token with
-    # at most one letter deleted (SymSpell-style), so no block is larger than needed.
-    key_rows: list[tuple[int, str, str]] = []
-    for index, cc, sorted_form in forms.iter_rows():
-        tokens = sorted_form.split()
-        for i, token in enumerate(tokens):
-            if len(token) < _ORG_MIN_FUZZY_TOKEN - 1 or token.isdigit():
-                continue
-            rest = " ".join(tokens[:i] + tokens[i + 1 :])
-            variants = {token} | {token[:j] + token[j + 1 :] for j in range(len(token))}
-            key_rows.extend((index, cc, f"{rest}|{v}") for v in variants)
-    keys = pl.DataFrame(key_rows, schema={"_s": pl.UInt32, "_cc": pl.String, "_k": pl.String}, orient="row")
-    pairs = (
-        keys.join(keys, on=["_cc", "_k"], suffix="_r")
-        .filter(pl.col("_s") < pl.col("_s_r"))
-        .select("_s", "_s_r")
-        .unique()
-        .sort("_s", "_s_r")
-    )
+    pairs = _organisation_candidates(forms)
     comparisons = pairs.height
     sorted_forms = forms["_sorted"].to_list()
     left: list[int] = []
@@ -683,14 +692,15 @@ def _organisation_table(
     )
     reps = norms.select("_cc", "organisation_representative").unique()
     reps = reps.with_columns(
-        pl.struct("_cc", "organisation_representative")
-        .map_elements(
-            lambda r: privacy.organisation_key(
-                f"{r['_cc'] or '??'}|{r['organisation_representative']}", secret
+        pl.Series(
+            "organisation_key",
+            privacy.keyed_hashes(
+                "organisation",
+                (f"{cc or '??'}|{rep}" for cc, rep in reps.iter_rows()),
+                secret,
             ),
-            return_dtype=pl.String,
+            dtype=pl.String,
         )
-        .alias("organisation_key")
     )
     norms = norms.join(reps, on=["_cc", "organisation_representative"], how="left")
     table = distinct.join(
@@ -700,8 +710,57 @@ def _organisation_table(
         ),
         on=["_cc", "organisation_norm"],
         how="left",
+        maintain_order="left",
     ).drop("_cc", "_rows")
     return table, comparisons
+
+
+def _organisation_candidates(forms: pl.DataFrame) -> pl.DataFrame:
+    """Candidate pairs (``_s`` < ``_s_r``) of organisation forms for the fuzzy level: names
+    whose tokens agree except one, which is one edit away, share a symmetric-deletion key —
+    the other tokens plus the varied token with at most one letter deleted (SymSpell-style),
+    so no block is larger than needed.  Tokens shorter than 4 letters and numbers vary not."""
+    tokens = (
+        forms.select("_s", "_cc", pl.col("_sorted").str.split(" ").alias("_toks"))
+        .with_columns(pl.int_ranges(0, pl.col("_toks").list.len()).alias("_pos"))
+        .with_columns(pl.col("_toks").alias("_tok"))
+        .explode("_tok", "_pos")
+        .filter(
+            pl.col("_tok").str.len_chars() >= _ORG_MIN_FUZZY_TOKEN - 1,
+            ~pl.col("_tok").str.contains(r"^[0-9]+$"),
+        )
+    )
+    if tokens.height == 0:
+        return pl.DataFrame(schema={"_s": pl.UInt32, "_s_r": pl.UInt32})
+    keys = (
+        tokens.select(
+            "_s",
+            "_cc",
+            pl.concat_list(
+                pl.col("_toks").list.head(pl.col("_pos")), pl.col("_toks").list.slice(pl.col("_pos") + 1)
+            ).list.join(" ").alias("_rest"),
+            "_tok",
+            pl.int_ranges(-1, pl.col("_tok").str.len_chars()).alias("_del"),
+        )
+        .explode("_del")
+        .select(
+            "_s",
+            "_cc",
+            "_rest",
+            pl.when(pl.col("_del") < 0)
+            .then(pl.col("_tok"))
+            .otherwise(pl.col("_tok").str.head(pl.col("_del")) + pl.col("_tok").str.slice(pl.col("_del") + 1))
+            .alias("_var"),
+        )
+        .unique()
+    )
+    return (
+        keys.join(keys, on=["_cc", "_rest", "_var"], suffix="_r")
+        .filter(pl.col("_s") < pl.col("_s_r"))
+        .select("_s", "_s_r")
+        .unique()
+        .sort("_s", "_s_r")
+    )
 
 
 # --------------------------------------------------------------------------- persons
@@ -739,109 +798,245 @@ _OPTIONAL = (
     "first_name", "last_name", "patronymic", "full_name", "email", "phone", "organisation",
     "country_code",
 )
+_NAME_COLUMNS = ("first_name", "last_name", "patronymic", "full_name")
 _EVIDENCE_SCHEMA = {"_a": pl.Int64, "_b": pl.Int64, "rule": pl.String, "score": pl.Float64}
+_LINK_SCHEMA = {"_lo": pl.Int64, "_hi": pl.Int64, "_rank": pl.Int32, "score": pl.Float64}
+_MATCH_RULES = (*RULES, "singleton")
+_SINGLETON = len(RULES)
 
 
-def _prepare(rows: pl.DataFrame, secret: bytes, org_threshold: float) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+@dataclass
+class CodedRows:
+    """Registration rows as integer codes into tables of their distinct values.
+
+    Row ``i`` is the row with the i-th smallest ``registration_id``.  Each code array holds,
+    per row, the position of the row's value(s) in the matching table: ``emails`` (column
+    ``email``), ``names`` (``first_name``, ``last_name``, ``patronymic``, ``full_name``),
+    ``phones`` (``phone``, ``country_code``), ``organisations`` (``organisation``,
+    ``country_code``, ``_rows`` = rows carrying it, in order of first appearance) and
+    ``countries`` (``country_code``).  A null value is a value like any other."""
+
+    email: np.ndarray
+    name: np.ndarray
+    phone: np.ndarray
+    organisation: np.ndarray
+    country: np.ndarray
+    emails: pl.DataFrame
+    names: pl.DataFrame
+    phones: pl.DataFrame
+    organisations: pl.DataFrame
+    countries: pl.DataFrame
+
+    @property
+    def n(self) -> int:
+        return len(self.email)
+
+
+def _factorize(frame: pl.DataFrame, columns: list[str], position: np.ndarray) -> tuple[np.ndarray, pl.DataFrame]:
+    """Codes of the rows of ``frame`` over ``columns`` (nulls are values), in the order given
+    by ``position`` (row ``j`` of ``frame`` goes to position ``position[j]``), and the
+    table of distinct values, numbered in order of first appearance in that order, with
+    ``_rows``: how many rows carry each."""
+    n = frame.height
+    first = (
+        frame.select(*columns, pl.Series("_p", position))
+        .select(pl.col("_p").min().over(columns))
+        .to_series()
+        .to_numpy()
+        .astype(np.int64)
+    )
+    by_position = np.empty(n, dtype=np.int64)
+    by_position[position] = first
+    is_first = by_position == np.arange(n)
+    code_of_first = np.cumsum(is_first) - 1
+    codes = code_of_first[by_position]
+    where = np.empty(n, dtype=np.int64)
+    where[position] = np.arange(n)
+    table = frame.select(columns)[where[is_first]].with_columns(
+        pl.Series("_rows", np.bincount(codes, minlength=int(is_first.sum())), dtype=pl.Int64)
+    )
+    return codes, table
+
+
+def encode_rows(rows: pl.DataFrame) -> tuple[CodedRows, pl.DataFrame]:
+    """:class:`CodedRows` of registration rows, and ``registration_id``/``event_id`` in the
+    coded order (sorted by ``registration_id``)."""
     missing = [c for c in _REQUIRED if c not in rows.columns]
     if missing:
         raise ValueError(f"registration rows lack required columns: {missing}")
     df = rows.select(
         pl.col("registration_id").cast(pl.String),
         pl.col("event_id").cast(pl.String),
-        *[
-            (pl.col(c) if c in rows.columns else pl.lit(None)).cast(pl.String).alias(c)
-            for c in _OPTIONAL
-        ],
+        *[(pl.col(c) if c in rows.columns else pl.lit(None)).cast(pl.String).alias(c) for c in _OPTIONAL],
     )
-    if df["registration_id"].is_duplicated().any():
-        raise ValueError("registration_id must be unique")
     # Stable row numbering, independent of input order.
-    df = df.sort("registration_id").with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-
-    emails = df.select("email").unique().with_columns(
-        pl.col("email").map_elements(normalise_email, return_dtype=pl.String).alias("_email")
+    order = df["registration_id"].arg_sort().to_numpy()
+    ids = df.select("registration_id", "event_id")[order]
+    if ids.height and (ids["registration_id"] == ids["registration_id"].shift(1)).any():
+        raise ValueError("registration_id must be unique")
+    position = np.empty(df.height, dtype=np.int64)
+    position[order] = np.arange(df.height)
+    email, emails = _factorize(df, ["email"], position)
+    name, names = _factorize(df, list(_NAME_COLUMNS), position)
+    phone, phones = _factorize(df, ["phone", "country_code"], position)
+    country, countries = _factorize(df, ["country_code"], position)
+    organisation, organisations = _factorize(df, ["organisation", "country_code"], position)
+    coded = CodedRows(
+        email=email, name=name, phone=phone, organisation=organisation, country=country,
+        emails=emails, names=names, phones=phones, organisations=organisations, countries=countries,
     )
-    phones = df.select("phone", "country_code").unique()
-    phones = phones.with_columns(
-        pl.Series(
-            "_phone", [normalise_phone(p, c) for p, c in phones.iter_rows()], dtype=pl.String
-        )
-    )
-    name_cols = ["first_name", "last_name", "patronymic", "full_name"]
-    names = df.select(name_cols).unique()
-    parsed = [parse_person_name(*r) for r in names.iter_rows()]
-    names = names.with_columns(
-        pl.Series("_name", [" ".join(t) for t, _ in parsed], dtype=pl.String),
-        pl.Series("_ntok", [len(t) for t, _ in parsed], dtype=pl.Int32),
-        pl.Series("_patr", [p for _, p in parsed], dtype=pl.String),
-    )
-    org_frame = df.select("organisation", "country_code")
-    org_table, org_comparisons = _organisation_table(org_frame, secret=secret, threshold=org_threshold)
-    df = (
-        df.join(emails, on="email", how="left", nulls_equal=True)
-        .join(phones, on=["phone", "country_code"], how="left", nulls_equal=True)
-        .join(names, on=name_cols, how="left", nulls_equal=True)
-        .join(
-            org_table.select("organisation", "country_code", "organisation_representative", "organisation_key"),
-            on=["organisation", "country_code"],
-            how="left",
-            nulls_equal=True,
-        )
-        .with_columns(
-            pl.when(pl.col("_email").map_elements(_is_role_mailbox, return_dtype=pl.Boolean))
-            .then(None)
-            .otherwise(pl.col("_email"))
-            .alias("_personal_email"),
-            pl.col("country_code").str.to_uppercase().str.strip_chars().alias("_cc"),
-            pl.when(pl.col("_name") == "").then(None).otherwise(pl.col("_name")).alias("_name"),
-        )
-        .sort("_i")
-    )
-    return df, org_table, org_comparisons
+    return coded, ids
 
 
-def _star_links(df: pl.DataFrame, keys: list[str], rule: str) -> pl.DataFrame:
-    """Link every row of a group with equal ``keys`` to the group's smallest row."""
-    return (
-        df.with_columns(pl.col("_i").min().over(keys).alias("_a"))
-        .filter(pl.col("_i") != pl.col("_a"))
-        .select("_a", pl.col("_i").alias("_b"), pl.lit(rule).alias("rule"), pl.lit(1.0).alias("score"))
+def _dense_codes(values: list[str | None] | pl.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes (-1 for None) numbering the distinct values in sorted order, and those values:
+    comparing codes compares the strings."""
+    series = values if isinstance(values, pl.Series) else pl.Series(values, dtype=pl.String)
+    codes = (series.rank("dense").cast(pl.Int64) - 1).fill_null(-1).to_numpy()
+    return codes, series.drop_nulls().unique().sort().to_list()
+
+
+@dataclass
+class _Features:
+    """Per-row comparison features (numpy int arrays, -1 for null) and their tables."""
+
+    E: np.ndarray  # normalised email (codes in string order)
+    N: np.ndarray  # name key (codes in string order)
+    T: np.ndarray  # name tokens
+    P: np.ndarray  # patronymic key
+    PH: np.ndarray  # normalised phone
+    K: np.ndarray  # organisation key
+    C: np.ndarray  # country (upper-cased, trimmed)
+    emails: list[str]
+    role: np.ndarray  # per E: a role mailbox
+    names: list[str]
+    patronymics: list[str]
+    org_keys: list[str]
+    org_reps: list[str]  # per K
+    countries: list[str]
+
+
+def _features(coded: CodedRows, org_table: pl.DataFrame) -> _Features:
+    """Normalise each distinct value once and spread the results over the rows."""
+    normalise_email_ = normalise_email.__wrapped__
+    normalise_phone_ = normalise_phone.__wrapped__
+    parse = parse_person_name.__wrapped__
+    e_code, emails = _dense_codes([normalise_email_(v) for v in coded.emails["email"].to_list()])
+    parsed = [parse(*r) for r in coded.names.select(_NAME_COLUMNS).iter_rows()]
+    n_code, names = _dense_codes([" ".join(t) or None for t, _ in parsed])
+    t_code = np.array([len(t) for t, _ in parsed], dtype=np.int64)
+    p_code, patronymics = _dense_codes([p for _, p in parsed])
+    ph_code, _ = _dense_codes([normalise_phone_(p, c) for p, c in coded.phones.select("phone", "country_code").iter_rows()])
+    c_code, countries = _dense_codes(
+        coded.countries.select(pl.col("country_code").str.to_uppercase().str.strip_chars())["country_code"].to_list()
+    )
+    orgs = coded.organisations.select("organisation", "country_code").join(
+        org_table.select("organisation", "country_code", "organisation_representative", "organisation_key"),
+        on=["organisation", "country_code"], how="left", nulls_equal=True, maintain_order="left",
+    )
+    k_code, org_keys = _dense_codes(orgs["organisation_key"].to_list())
+    rep_of_key = dict(zip(orgs["organisation_key"].to_list(), orgs["organisation_representative"].to_list()))
+    return _Features(
+        E=e_code[coded.email], N=n_code[coded.name], T=t_code[coded.name], P=p_code[coded.name],
+        PH=ph_code[coded.phone], K=k_code[coded.organisation], C=c_code[coded.country],
+        emails=emails, role=np.array([_is_role_mailbox(e) for e in emails], dtype=bool),
+        names=names, patronymics=patronymics, org_keys=org_keys,
+        org_reps=[rep_of_key[k] for k in org_keys], countries=countries,
     )
 
 
-def _name_group_links(df: pl.DataFrame, other: str, rule: str) -> pl.DataFrame:
+def _nullable(values: np.ndarray, name: str) -> pl.Series:
+    series = pl.Series(name, values, dtype=pl.Int64)
+    return series.set(series < 0, None) if (values < 0).any() else series
+
+
+@dataclass
+class _Nodes:
+    """Rows collapsed to nodes: rows with an email whose features are all equal are always
+    linked by the email rule (same email, same name) and take part in every other rule
+    alike, so one node stands for them; a row without email is a node of its own.  Node
+    ``j`` is numbered by its first (smallest) row, so node order is row order."""
+
+    first: np.ndarray  # per node: its first row
+    of_row: np.ndarray  # per row: its node
+    size: np.ndarray  # per node: rows
+    frame: pl.DataFrame  # per node: _i (node), E, N, T, P, PH, K, C, _pe (personal email)
+
+
+def _collapse(f: _Features) -> _Nodes:
+    n = len(f.E)
+    rows = pl.DataFrame(
+        {"_r": np.arange(n, dtype=np.int64), "E": f.E, "N": f.N, "P": f.P, "PH": f.PH, "K": f.K, "C": f.C}
+    )
+    first = rows.select(
+        pl.when(pl.col("E") >= 0).then(pl.col("_r").min().over("E", "N", "P", "PH", "K", "C")).otherwise(pl.col("_r"))
+    ).to_series().to_numpy()
+    is_first = first == np.arange(n)
+    first_rows = np.flatnonzero(is_first)
+    of_row = (np.cumsum(is_first) - 1)[first]
+    size = np.bincount(of_row, minlength=len(first_rows))
+    e = f.E[first_rows]
+    personal = np.where(e >= 0, ~f.role[np.maximum(e, 0)] if len(f.role) else False, False)
+    frame = pl.DataFrame(
+        [
+            pl.Series("_i", np.arange(len(first_rows), dtype=np.int64)),
+            _nullable(e, "E"),
+            _nullable(f.N[first_rows], "N"),
+            pl.Series("T", f.T[first_rows], dtype=pl.Int64),
+            _nullable(f.P[first_rows], "P"),
+            _nullable(f.PH[first_rows], "PH"),
+            _nullable(f.K[first_rows], "K"),
+            _nullable(f.C[first_rows], "C"),
+            _nullable(np.where(personal, e, -1), "_pe"),
+        ]
+    )
+    return _Nodes(first=first_rows, of_row=of_row, size=size, frame=frame)
+
+
+def _star_hubs(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
+    """``_i`` and ``_hub``: the smallest node of its group of equal ``keys``."""
+    return df.select("_i", pl.col("_i").min().over(keys).alias("_hub"))
+
+
+def _star_links(hubs: pl.DataFrame, rule: str) -> pl.DataFrame:
+    """Link every node of a group to the group's smallest node."""
+    return hubs.filter(pl.col("_i") != pl.col("_hub")).select(
+        pl.col("_hub").alias("_a"), pl.col("_i").alias("_b"), pl.lit(rule).alias("rule"), pl.lit(1.0).alias("score")
+    )
+
+
+def _name_group_hubs(df: pl.DataFrame, other: str) -> pl.DataFrame:
     """Rules 2/3: same name key and same ``other`` key, split by conflicting patronymics."""
     candidates = df.filter(
-        pl.col("_name").is_not_null(), pl.col("_ntok") >= 2, pl.col(other).is_not_null()
-    ).with_columns(pl.col("_patr").drop_nulls().n_unique().over("_name", other).alias("_npatr"))
+        pl.col("N").is_not_null(), pl.col("T") >= 2, pl.col(other).is_not_null()
+    ).with_columns(pl.col("P").drop_nulls().n_unique().over("N", other).alias("_npatr"))
     single = candidates.filter(pl.col("_npatr") <= 1)
-    split = candidates.filter(pl.col("_npatr") > 1, pl.col("_patr").is_not_null())
-    return pl.concat(
-        [_star_links(single, ["_name", other], rule), _star_links(split, ["_name", other, "_patr"], rule)]
-    )
+    split = candidates.filter(pl.col("_npatr") > 1, pl.col("P").is_not_null())
+    return pl.concat([_star_hubs(single, ["N", other]), _star_hubs(split, ["N", other, "P"])])
 
 
-def _email_links(df: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
-    """Rule 1 links, comparisons made and pairs rejected by the shared-mailbox guard."""
-    with_email = df.filter(pl.col("_email").is_not_null())
+def _email_links(df: pl.DataFrame, f: _Features) -> tuple[pl.DataFrame, pl.DataFrame, int, int]:
+    """Rule 1: hubs of the same-email-same-name groups, links between different names of one
+    email, comparisons made and pairs rejected by the shared-mailbox guard."""
+    with_email = df.filter(pl.col("E").is_not_null())
     # Same email and same name (or patronymic-free equal name): star links, no comparison.
-    same = _star_links(with_email.with_columns(pl.col("_name").fill_null("")), ["_email", "_name"], "email")
+    hubs = _star_hubs(with_email.with_columns(pl.col("N").fill_null(-1)), ["E", "N"])
     sigs = (
-        with_email.group_by("_email", "_name", maintain_order=True)
-        .agg(pl.col("_i").min().alias("_rep"), pl.col("_patr").drop_nulls().first().alias("_patr"))
-        .with_columns(pl.len().over("_email").alias("_k"))
+        with_email.group_by("E", "N", maintain_order=True)
+        .agg(pl.col("_i").min().alias("_rep"), pl.col("P").drop_nulls().first().alias("_patr"))
+        .with_columns(pl.len().over("E").alias("_k"))
         .filter(pl.col("_k") > 1)
-        .sort("_email", "_rep")
+        .sort("E", "_rep")
     )
     links: list[tuple[int, int, str, float]] = []
     comparisons = 0
     rejected = 0
-    for (email,), group in sigs.group_by(["_email"], maintain_order=True):
-        role = _is_role_mailbox(email)
+    names, patronymics = f.names, f.patronymics
+    for (email,), group in sigs.group_by(["E"], maintain_order=True):
+        role = bool(f.role[email])
         reps = group["_rep"].to_list()
-        toks = [tuple(n.split()) if n else () for n in group["_name"].to_list()]
-        patrs = group["_patr"].to_list()
+        toks = [tuple(names[n].split()) if n is not None else () for n in group["N"].to_list()]
+        patrs = [patronymics[p] if p is not None else None for p in group["_patr"].to_list()]
         named = [k for k, t in enumerate(toks) if t]
         unnamed = [k for k, t in enumerate(toks) if not t]
         accepted: list[tuple[int, int, float]] = []
@@ -867,47 +1062,42 @@ def _email_links(df: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
                 links.append((reps[unnamed[0]], reps[k], "email", 1.0))
         links.extend((reps[x], reps[y], "email", s) for x, y, s in accepted)
     frame = pl.DataFrame(links, schema=_EVIDENCE_SCHEMA, orient="row")
-    return pl.concat([same, frame]), comparisons, rejected
+    return hubs, frame, comparisons, rejected
 
 
 def _fuzzy_links(
-    df: pl.DataFrame, threshold: float, key: str, rule: str
+    df: pl.DataFrame, f: _Features, threshold: float, key: str, rule: str
 ) -> tuple[pl.DataFrame, int, int, int]:
-    """Rule 4 (``key`` = organisation_key) or rule 5 (``key`` = _phone) links, with the
-    comparisons made, pairs rejected for different emails and the largest block.
+    """Rule 4 (``key`` = K, the organisation key) or rule 5 (``key`` = PH, the phone) links,
+    with the comparisons made, pairs rejected for different emails and the largest block.
 
-    Rows are first collapsed to name variants (key, name, patronymic); candidate pairs of
+    Nodes are first collapsed to name variants (key, name, patronymic); candidate pairs of
     variants come from blocks: key + first 3 letters of each name token for organisations,
-    the phone number itself for phones."""
-    base = df.filter(pl.col("_name").is_not_null(), pl.col("_ntok") >= 2, pl.col(key).is_not_null())
+    the phone number itself for phones.  Each distinct pair of names is scored once."""
+    base = df.filter(pl.col("N").is_not_null(), pl.col("T") >= 2, pl.col(key).is_not_null())
     variants = (
-        base.group_by(key, "_name", "_patr", maintain_order=True)
+        base.group_by(key, "N", "P", maintain_order=True)
         .agg(
             pl.col("_i").min().alias("_rep"),
-            pl.col("_i").filter(pl.col("_personal_email").is_null()).min().alias("_rep_noemail"),
-            pl.col("_personal_email").drop_nulls().unique().sort().alias("_emails"),
-            pl.col("_phone").drop_nulls().unique().sort().alias("_phones"),
+            pl.col("_i").filter(pl.col("_pe").is_null()).min().alias("_rep_noemail"),
         )
         # A name without patronymic next to two patronymics of that name is ambiguous
         # (as in rules 2/3): it takes part in no fuzzy link.
-        .filter(
-            pl.col("_patr").is_not_null()
-            | (pl.col("_patr").drop_nulls().n_unique().over(key, "_name") <= 1)
-        )
+        .filter(pl.col("P").is_not_null() | (pl.col("P").drop_nulls().n_unique().over(key, "N") <= 1))
         .with_row_index("_v")
+        .with_columns(pl.col("_v").cast(pl.Int64))
     )
     empty = pl.DataFrame(schema=_EVIDENCE_SCHEMA)
     if variants.height < 2:
         return empty, 0, 0, 0
-    if key == "_phone":
-        exploded = variants.select("_v", key, pl.lit("").alias("_block"))
+    if key == "PH":
+        exploded = variants.select("_v", key, pl.lit(0, dtype=pl.Int64).alias("_block"))
     else:
+        prefixes = _name_prefixes(f.names)
         exploded = (
-            variants.select("_v", key, pl.col("_name").str.split(" ").alias("_tok"))
-            .explode("_tok")
-            .with_columns(pl.col("_tok").str.head(3).alias("_block"))
+            variants.select("_v", key, "N")
+            .join(prefixes, on="N", how="inner")
             .select("_v", key, "_block")
-            .unique()
         )
     largest_block = int(exploded.group_by(key, "_block").len()["len"].max() or 0)
     pairs = (
@@ -915,42 +1105,94 @@ def _fuzzy_links(
         .filter(pl.col("_v") < pl.col("_v_r"))
         .select("_v", "_v_r")
         .unique()
-        .sort("_v", "_v_r")
     )
     comparisons = pairs.height
     if comparisons == 0:
         return empty, 0, 0, largest_block
-    names = [tuple(n.split()) for n in variants["_name"].to_list()]
-    patrs = variants["_patr"].to_list()
-    reps = variants["_rep"].to_list()
-    reps_noemail = variants["_rep_noemail"].to_list()
-    emails = [set(e) for e in variants["_emails"].to_list()]
-    phones = [set(p) for p in variants["_phones"].to_list()]
-    check_email = key != "_phone"
+    side = variants.select("_v", "N", "P", "_rep", "_rep_noemail")
+    pairs = pairs.join(side, on="_v").join(side, left_on="_v_r", right_on="_v", suffix="_r")
+    pairs = pairs.filter(pl.col("N") != pl.col("N_r"))  # same name and key: rules 2/3 decided
+    combos = pairs.select("N", "N_r", "P", "P_r").unique()
+    names, patronymics = f.names, f.patronymics
+    scores = [
+        _fuzzy_score_coded(names[a], names[b], patronymics[pa] if pa is not None else None,
+                           patronymics[pb] if pb is not None else None, threshold)
+        for a, b, pa, pb in combos.iter_rows()
+    ]
+    combos = combos.with_columns(pl.Series("score", scores, dtype=pl.Float64)).filter(pl.col("score") >= threshold)
+    pairs = pairs.join(combos, on=["N", "N_r", "P", "P_r"], how="inner", nulls_equal=True).sort("_v", "_v_r")
+    if pairs.height == 0:
+        return empty, comparisons, 0, largest_block
     links: list[tuple[int, int, str, float]] = []
     rejected_email = 0
-    for a, b in pairs.iter_rows():
-        if names[a] == names[b]:
-            continue  # same name and key, different patronymic: rules 2/3 decided
-        score = fuzzy_name_score(names[a], names[b], patrs[a], patrs[b])
-        if score < threshold:
-            continue
-        pair = (reps[a], reps[b])
-        if check_email:
-            # Rows that may be linked: one without email, or a shared email or phone.
-            if reps_noemail[a] is not None:
-                pair = (reps_noemail[a], reps[b])
-            elif reps_noemail[b] is not None:
-                pair = (reps[a], reps_noemail[b])
-            elif not (emails[a] & emails[b] or phones[a] & phones[b]):
+    if key == "PH":
+        for rep, rep_r, score in pairs.select("_rep", "_rep_r", "score").iter_rows():
+            links.append((rep, rep_r, rule, score))
+    else:
+        # Rows that may be linked: one without email, or a shared email or phone.
+        needed = pairs.filter(pl.col("_rep_noemail").is_null() & pl.col("_rep_noemail_r").is_null())
+        wanted = pl.concat([needed["_v"], needed["_v_r"]]).unique()
+        members = (
+            base.select(key, "N", "P", "_pe", "PH")
+            .join(variants.filter(pl.col("_v").is_in(wanted.implode())).select(key, "N", "P", "_v"),
+                  on=[key, "N", "P"], how="inner", nulls_equal=True)
+        )
+        emails = {v: set(e) for v, e in members.group_by("_v").agg(pl.col("_pe").drop_nulls()).iter_rows()}
+        phones = {v: set(p) for v, p in members.group_by("_v").agg(pl.col("PH").drop_nulls()).iter_rows()}
+        for a, b, rep, rep_r, noemail, noemail_r, score in pairs.select(
+            "_v", "_v_r", "_rep", "_rep_r", "_rep_noemail", "_rep_noemail_r", "score"
+        ).iter_rows():
+            if noemail is not None:
+                pair = (noemail, rep_r)
+            elif noemail_r is not None:
+                pair = (rep, noemail_r)
+            elif emails[a] & emails[b] or phones[a] & phones[b]:
+                pair = (rep, rep_r)
+            else:
                 rejected_email += 1
                 continue
-        links.append((pair[0], pair[1], rule, score))
+            links.append((pair[0], pair[1], rule, score))
     return pl.DataFrame(links, schema=_EVIDENCE_SCHEMA, orient="row"), comparisons, rejected_email, largest_block
 
 
+def _fuzzy_score_coded(ta: str, tb: str, pa: str | None, pb: str | None, threshold: float) -> float:
+    """:func:`fuzzy_name_score` of two name keys, with its cheap refusals first: no shared
+    token (the score needs an identical aligned pair) or a different token count."""
+    a, b = ta.split(), tb.split()
+    if len(a) != len(b) or set(a).isdisjoint(b):
+        return 0.0
+    # each token needs a partner that is equal or may be close (same first letter, both
+    # at least 4 letters, lengths at most 1 apart), whatever the alignment
+    for x in a:
+        if not any(
+            x == y or (x[0] == y[0] and min(len(x), len(y)) >= 4 and abs(len(x) - len(y)) <= 1) for y in b
+        ):
+            return 0.0
+    return fuzzy_name_score(tuple(a), tuple(b), pa, pb)
+
+
+def _name_prefixes(names: list[str]) -> pl.DataFrame:
+    """(N, _block): the first 3 letters of each token of each name key, as codes."""
+    rows = [(n, token[:3]) for n, name in enumerate(names) for token in name.split()]
+    blocks = pl.DataFrame(rows, schema={"N": pl.Int64, "_prefix": pl.String}, orient="row").unique()
+    codes = blocks.select("_prefix").unique().with_row_index("_block")
+    return blocks.join(codes, on="_prefix").select("N", pl.col("_block").cast(pl.Int64))
+
+
 def _patronymic_sets_conflict(a: set[str], b: set[str]) -> bool:
-    return any(_patronymics_conflict(x, y) for x in a for y in b)
+    return any(_patronymics_conflict(x, y) for x, y in itertools.product(a, b))
+
+
+def _conflicted_labels(labels: np.ndarray, patronymics: np.ndarray, values: list[str]) -> np.ndarray:
+    """Labels of the components whose members carry conflicting patronymics."""
+    named = pl.DataFrame({"_label": labels, "_patr": patronymics}).filter(pl.col("_patr") >= 0).unique()
+    candidates = named.filter(pl.len().over("_label") > 1).group_by("_label").agg("_patr")
+    conflicted = [
+        label
+        for label, codes in candidates.iter_rows()
+        if any(_patronymics_conflict(values[x], values[y]) for x, y in itertools.combinations(codes, 2))
+    ]
+    return np.array(sorted(conflicted), dtype=np.int64)
 
 
 def _drop_patronymic_conflicts(
@@ -961,22 +1203,16 @@ def _drop_patronymic_conflicts(
     Clusters whose rows carry conflicting patronymics are rebuilt link by link, strongest
     rule first (then higher score, then smaller rows), with a union-find that refuses a
     link joining two groups with conflicting patronymics; those links are dropped (and
-    do not appear in the evidence).  Other clusters are left as they are."""
+    do not appear in the evidence).  Other clusters are left as they are.  ``links`` are
+    row links (``_lo`` < ``_hi``, ``_rank``, ``score``) over rows 0…n-1."""
     if links.height == 0:
         return links, 0
     labels = _components(n, links["_lo"].to_numpy(), links["_hi"].to_numpy())
-    named = pl.DataFrame(
-        {"_label": labels, "_patr": pl.Series(patronymics, dtype=pl.String)}
-    ).drop_nulls().unique()
-    candidates = named.filter(pl.len().over("_label") > 1).group_by("_label").agg("_patr")
-    conflicted = {
-        label
-        for label, values in candidates.iter_rows()
-        if any(_patronymics_conflict(x, y) for x, y in itertools.combinations(values, 2))
-    }
-    if not conflicted:
+    codes, values = _dense_codes(patronymics)
+    conflicted = _conflicted_labels(labels, codes, values)
+    if len(conflicted) == 0:
         return links, 0
-    in_conflict = np.isin(labels[links["_lo"].to_numpy()], np.fromiter(conflicted, dtype=np.int64))
+    in_conflict = np.isin(labels[links["_lo"].to_numpy()], conflicted)
     links = links.with_columns(pl.Series("_conflicted", in_conflict))
     parent: dict[int, int] = {}
     pats: dict[int, set[str]] = {}
@@ -1008,114 +1244,208 @@ def _drop_patronymic_conflicts(
     return kept.sort("_lo", "_hi"), rejected
 
 
-def resolve_persons(
-    rows: pl.DataFrame,
+@dataclass
+class Resolution:
+    """What :func:`resolve_coded` decides, as arrays over the coded rows.
+
+    ``label``: per row, the first (smallest) row of its cluster; ``cluster``: per row,
+    the cluster number (0…k-1 in order of the clusters' first rows); ``person_keys``: per
+    cluster; ``org_key``: per row, index into ``org_keys`` (-1: none); ``rule``: per row,
+    index into ``RULES`` + ``singleton``; evidence links ``left`` < ``right`` (rows),
+    ``link_rule`` (index into ``RULES``) and ``link_score``, sorted by (left, right)."""
+
+    label: np.ndarray
+    cluster: np.ndarray
+    person_keys: list[str]
+    org_key: np.ndarray
+    org_keys: list[str]
+    rule: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    link_rule: np.ndarray
+    link_score: np.ndarray
+    organisations: pl.DataFrame
+    stats: dict[str, int | float]
+    component: np.ndarray  # per row: first row of its component before patronymic conflicts
+
+
+def resolve_coded(
+    coded: CodedRows,
     secret: bytes,
+    registration_ids: Callable[[np.ndarray], list[str]],
     *,
     fuzzy_threshold: float = FUZZY_THRESHOLD,
     org_threshold: float = ORGANISATION_THRESHOLD,
-) -> IdentityResult:
-    """Cluster registration rows into persons (see the module docstring for the rules)."""
-    df, org_table, org_comparisons = _prepare(rows, secret, org_threshold)
-    n = df.height
+    org_table: pl.DataFrame | None = None,
+) -> Resolution:
+    """Cluster coded registration rows into persons (see the module docstring for the
+    rules).  ``registration_ids(rows)`` gives the ids of rows (for the fallback keys);
+    ``org_table`` (:func:`_organisation_table_counts` of a superset of the rows) replaces
+    the organisation resolution of these rows."""
+    n = coded.n
+    org_comparisons = 0
+    if org_table is None:
+        org_table, org_comparisons = _organisation_table_counts(
+            coded.organisations, secret=secret, threshold=org_threshold
+        )
+    f = _features(coded, org_table)
+    nodes = _collapse(f)
+    df = nodes.frame
+    m = df.height
+    first = nodes.first
 
-    email_links, email_comparisons, email_rejected = _email_links(df)
-    org_links = _name_group_links(df, "organisation_key", "name+organisation")
-    phone_links = _name_group_links(df, "_phone", "name+phone")
+    email_hubs, email_frame, email_comparisons, email_rejected = _email_links(df, f)
+    org_hubs = _name_group_hubs(df, "K")
+    phone_hubs = _name_group_hubs(df, "PH")
     fuzzy_links, fuzzy_comparisons, fuzzy_rejected, largest_block = _fuzzy_links(
-        df, fuzzy_threshold, "organisation_key", "fuzzy_name+organisation"
+        df, f, fuzzy_threshold, "K", "fuzzy_name+organisation"
     )
     phone_fuzzy_links, phone_fuzzy_comparisons, _, _ = _fuzzy_links(
-        df, fuzzy_threshold, "_phone", "fuzzy_name+phone"
+        df, f, fuzzy_threshold, "PH", "fuzzy_name+phone"
     )
-    fuzzy_links = pl.concat([fuzzy_links, phone_fuzzy_links])
     fuzzy_comparisons += phone_fuzzy_comparisons
-
     links = pl.concat(
         [
-            email_links.cast(_EVIDENCE_SCHEMA),
-            org_links.cast(_EVIDENCE_SCHEMA),
-            phone_links.cast(_EVIDENCE_SCHEMA),
+            _star_links(email_hubs, "email").cast(_EVIDENCE_SCHEMA),
+            email_frame.cast(_EVIDENCE_SCHEMA),
+            _star_links(org_hubs, "name+organisation").cast(_EVIDENCE_SCHEMA),
+            _star_links(phone_hubs, "name+phone").cast(_EVIDENCE_SCHEMA),
             fuzzy_links.cast(_EVIDENCE_SCHEMA),
+            phone_fuzzy_links.cast(_EVIDENCE_SCHEMA),
         ]
     )
     # One row per unordered pair, keeping the strongest rule.
     links = (
-        links.with_columns(
+        links.select(
             pl.min_horizontal("_a", "_b").alias("_lo"),
             pl.max_horizontal("_a", "_b").alias("_hi"),
             pl.col("rule").replace_strict(_RULE_RANK, return_dtype=pl.Int32).alias("_rank"),
+            "score",
         )
         .sort("_rank", pl.col("score").neg(), "_lo", "_hi")
         .unique(["_lo", "_hi"], keep="first", maintain_order=True)
-        .sort("_lo", "_hi")
     )
+    lo = links["_lo"].to_numpy()
+    hi = links["_hi"].to_numpy()
+    rank = links["_rank"].to_numpy().astype(np.int64)
+    score = links["score"].to_numpy()
+    node_label = _components(m, lo, hi)
+    node_p = f.P[first]
 
-    links, rejected_patronymic = _drop_patronymic_conflicts(n, links, df["_patr"].to_list())
-    labels = _components(n, links["_lo"].to_numpy(), links["_hi"].to_numpy())
-    df = df.with_columns(pl.Series("_label", labels, dtype=pl.Int64))
+    # Hubs of the star rules, per node (-1: not in such a group), for the rows a node
+    # stands for: each is linked to the hub of every group its node belongs to.
+    hubs = np.full((3, m), -1, dtype=np.int64)
+    for k, frame in enumerate((email_hubs, org_hubs, phone_hubs)):
+        hubs[k, frame["_i"].to_numpy()] = frame["_hub"].to_numpy()
+    dup_rows = np.flatnonzero(first[nodes.of_row] != np.arange(n))
+    dup_node = nodes.of_row[dup_rows]
+    dup_links = []
+    for k in range(3):
+        hub = hubs[k, dup_node]
+        mask = hub >= 0
+        for j in range(k):
+            mask &= hub != hubs[j, dup_node]
+        dup_links.append((first[hub[mask]], dup_rows[mask], np.full(int(mask.sum()), k, dtype=np.int64)))
+    d_lo = np.concatenate([x[0] for x in dup_links])
+    d_hi = np.concatenate([x[1] for x in dup_links])
+    d_rank = np.concatenate([x[2] for x in dup_links])
 
-    # Cluster number: rank of the cluster's smallest registration_id (rows are sorted by it).
-    df = df.with_columns(pl.col("_label").rank("dense").sub(1).cast(pl.Int64).alias("person_cluster"))
+    row_label = first[node_label[nodes.of_row]]
+    component = row_label.copy()
+    node_rank = np.full(m, _SINGLETON, dtype=np.int64)
+    np.minimum.at(node_rank, lo, rank)
+    np.minimum.at(node_rank, hi, rank)
+    row_rank = node_rank[nodes.of_row]
+    row_rank[nodes.size[nodes.of_row] > 1] = 0  # linked to its twins by the email rule
+
+    e_lo, e_hi, e_rank, e_score = first[lo], first[hi], rank, score
+    d_score = np.ones(len(d_lo))
+    rejected_patronymic = 0
+    conflicted = _conflicted_labels(node_label, node_p, f.patronymics) if len(lo) else np.empty(0, np.int64)
+    if len(conflicted):
+        # Rebuild those components row by row, as without the collapse.
+        bad_node = np.isin(node_label, conflicted)
+        rows = np.flatnonzero(bad_node[nodes.of_row])
+        keep_links = ~bad_node[lo]
+        keep_dups = ~bad_node[nodes.of_row[d_hi]]
+        local = pl.DataFrame(
+            {
+                "_lo": np.searchsorted(rows, np.concatenate([first[lo[~keep_links]], d_lo[~keep_dups]])),
+                "_hi": np.searchsorted(rows, np.concatenate([first[hi[~keep_links]], d_hi[~keep_dups]])),
+                "_rank": np.concatenate([rank[~keep_links], d_rank[~keep_dups]]).astype(np.int32),
+                "score": np.concatenate([score[~keep_links], d_score[~keep_dups]]),
+            }
+        ).sort("_lo", "_hi")
+        patr = [f.patronymics[p] if p >= 0 else None for p in f.P[rows]]
+        kept, rejected_patronymic = _drop_patronymic_conflicts(len(rows), local, patr)
+        k_lo, k_hi = kept["_lo"].to_numpy(), kept["_hi"].to_numpy()
+        k_rank = kept["_rank"].to_numpy().astype(np.int64)
+        row_label[rows] = rows[_components(len(rows), k_lo, k_hi)]
+        local_rank = np.full(len(rows), _SINGLETON, dtype=np.int64)
+        np.minimum.at(local_rank, k_lo, k_rank)
+        np.minimum.at(local_rank, k_hi, k_rank)
+        row_rank[rows] = local_rank
+        e_lo = np.concatenate([e_lo[keep_links], rows[k_lo]])
+        e_hi = np.concatenate([e_hi[keep_links], rows[k_hi]])
+        e_rank = np.concatenate([e_rank[keep_links], k_rank])
+        e_score = np.concatenate([e_score[keep_links], kept["score"].to_numpy()])
+        d_lo, d_hi, d_rank, d_score = d_lo[keep_dups], d_hi[keep_dups], d_rank[keep_dups], d_score[keep_dups]
+    else:
+        bad_node = np.zeros(m, dtype=bool)
+        rows = np.empty(0, dtype=np.int64)
+
+    left = np.concatenate([e_lo, d_lo])
+    right = np.concatenate([e_hi, d_hi])
+    order = np.argsort(left * max(n, 1) + right, kind="stable")
+    left, right = left[order], right[order]
+    link_rule = np.concatenate([e_rank, d_rank])[order]
+    link_score = np.concatenate([e_score, d_score])[order]
+
+    # Clusters, numbered by their first rows.
+    is_label = np.zeros(n, dtype=bool)
+    is_label[row_label] = True
+    number = np.cumsum(is_label) - 1
+    cluster = number[row_label]
+    labels = np.flatnonzero(is_label)
+    sizes = np.bincount(cluster, minlength=len(labels))
 
     # Representative identifier per cluster: the smallest email that no other cluster
     # uses, else the smallest name+organisation no other cluster uses, else the row.
-    def _unique_rep(values: pl.DataFrame, column: str) -> pl.DataFrame:
-        values = values.filter(pl.col(column).is_not_null()).unique(["_label", column])
-        return (
-            values.filter(pl.col("_label").n_unique().over(column) == 1)
-            .group_by("_label")
-            .agg(pl.col(column).min())
+    # Units: the nodes outside conflicted components, and the rows inside.
+    good = np.flatnonzero(~bad_node)
+    unit_row = np.concatenate([first[good], rows])
+    unit_cluster = cluster[unit_row]
+    e = f.E[unit_row]
+    personal = np.where(e >= 0, ~f.role[np.maximum(e, 0)] if len(f.role) else False, False)
+    reps: list[str | None] = [None] * len(labels)
+    for c, code in _unique_min(unit_cluster, np.where(personal, e, -1)).iter_rows():
+        reps[c] = f.emails[code]
+    need = np.array([r is None for r in reps], dtype=bool)
+    named = (f.N[unit_row] >= 0) & need[unit_cluster]
+    if named.any():
+        # name+organisation+country texts no other cluster has (compared as codes first)
+        combos = (
+            pl.DataFrame({"_c": unit_cluster, "N": f.N[unit_row], "K": f.K[unit_row], "C": f.C[unit_row]})
+            .filter(pl.col("N") >= 0)
+            .unique()
+            .filter(pl.col("_c").n_unique().over("N", "K", "C") == 1)
+            .filter(pl.col("_c").is_in(pl.Series(np.flatnonzero(need)).implode()))
         )
+        best: dict[int, str] = {}
+        for c, name, k, cc in combos.iter_rows():
+            text = f"name:{f.names[name]}|org:{f.org_reps[k] if k >= 0 else ''}|country:{f.countries[cc] if cc >= 0 else ''}"
+            if c not in best or text < best[c]:
+                best[c] = text
+        for c, text in best.items():
+            reps[c] = text
+    missing = [c for c, r in enumerate(reps) if r is None]
+    if missing:
+        ids = registration_ids(labels[missing])
+        for c, rid in zip(missing, ids):
+            reps[c] = f"registration:{rid}"
+    person_keys = privacy.keyed_hashes("person", reps, secret)
 
-    email_rep = _unique_rep(df.select("_label", pl.col("_personal_email").alias("_rep_email")), "_rep_email")
-    name_rep = _unique_rep(
-        df.filter(pl.col("_name").is_not_null()).select(
-            "_label",
-            pl.format(
-                "name:{}|org:{}|country:{}",
-                pl.col("_name"),
-                pl.col("organisation_representative").fill_null(""),
-                pl.col("_cc").fill_null(""),
-            ).alias("_rep_name"),
-        ),
-        "_rep_name",
-    )
-    fallback = df.group_by("_label").agg(
-        pl.format("registration:{}", pl.col("registration_id").min()).alias("_rep_row")
-    )
-    reps = (
-        fallback.join(email_rep, on="_label", how="left")
-        .join(name_rep, on="_label", how="left")
-        .with_columns(pl.coalesce("_rep_email", "_rep_name", "_rep_row").alias("_rep"))
-    )
-    reps = reps.with_columns(
-        pl.col("_rep").map_elements(lambda v: privacy.person_key(v, secret), return_dtype=pl.String).alias("person_key")
-    )
-    df = df.join(reps.select("_label", "person_key"), on="_label", how="left")
-
-    # match_rule: the strongest accepted link touching the row.
-    touching = pl.concat(
-        [links.select(pl.col("_lo").alias("_i"), "_rank"), links.select(pl.col("_hi").alias("_i"), "_rank")]
-    ).group_by("_i").agg(pl.col("_rank").min())
-    rank_to_rule = {rank: rule for rule, rank in _RULE_RANK.items()}
-    df = df.join(touching, on="_i", how="left").with_columns(
-        pl.col("_rank").replace_strict(rank_to_rule, default="singleton", return_dtype=pl.String).alias("match_rule")
-    )
-    assignments = df.sort("_i").select(
-        "registration_id", "event_id", "person_cluster", "person_key", "organisation_key", "match_rule"
-    )
-    id_frame = df.select("_i", pl.col("registration_id").alias("_id"))
-    evidence = (
-        links.select("_lo", "_hi", "rule", "score")
-        .join(id_frame.rename({"_i": "_lo", "_id": "left_registration_id"}), on="_lo", how="left")
-        .join(id_frame.rename({"_i": "_hi", "_id": "right_registration_id"}), on="_hi", how="left")
-        .sort("_lo", "_hi")
-        .select("left_registration_id", "right_registration_id", "rule", pl.col("score").round(4))
-    )
-
-    rule_counts = dict(evidence.group_by("rule").len().iter_rows())
-    clusters = int(df["_label"].n_unique())
+    rule_counts = np.bincount(link_rule, minlength=len(RULES)) if len(link_rule) else np.zeros(len(RULES), int)
     stats: dict[str, int | float] = {
         "rows": n,
         "naive_pairs": n * (n - 1) // 2,
@@ -1127,10 +1457,58 @@ def resolve_persons(
         "email_pairs_rejected_shared_mailbox": email_rejected,
         "fuzzy_pairs_rejected_different_email": fuzzy_rejected,
         "patronymic_conflict_links_dropped": rejected_patronymic,
-        "links": evidence.height,
-        **{f"links_{rule}": int(rule_counts.get(rule, 0)) for rule in RULES},
-        "clusters": clusters,
-        "singletons": int((df.group_by("_label").len()["len"] == 1).sum()),
+        "links": len(left),
+        **{f"links_{r}": int(rule_counts[k]) for k, r in enumerate(RULES)},
+        "clusters": len(labels),
+        "singletons": int((sizes == 1).sum()),
         "organisations": int(org_table["organisation_key"].drop_nulls().n_unique()),
     }
-    return IdentityResult(assignments=assignments, evidence=evidence, organisations=org_table, stats=stats)
+    return Resolution(
+        label=row_label, cluster=cluster, person_keys=person_keys, org_key=f.K, org_keys=f.org_keys,
+        rule=row_rank, left=left, right=right, link_rule=link_rule, link_score=link_score,
+        organisations=org_table, stats=stats, component=component,
+    )
+
+
+def _unique_min(cluster: np.ndarray, value: np.ndarray) -> pl.DataFrame:
+    """Per cluster, the smallest of its values (>= 0) that no other cluster has."""
+    values = pl.DataFrame({"_c": cluster, "_v": value}).filter(pl.col("_v") >= 0).unique()
+    return values.filter(pl.col("_c").n_unique().over("_v") == 1).group_by("_c").agg(pl.col("_v").min())
+
+
+def resolve_persons(
+    rows: pl.DataFrame,
+    secret: bytes,
+    *,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+    org_threshold: float = ORGANISATION_THRESHOLD,
+) -> IdentityResult:
+    """Cluster registration rows into persons (see the module docstring for the rules)."""
+    coded, ids = encode_rows(rows)
+    registration_id = ids["registration_id"]
+    result = resolve_coded(
+        coded,
+        secret,
+        lambda index: registration_id.gather(index).to_list(),
+        fuzzy_threshold=fuzzy_threshold,
+        org_threshold=org_threshold,
+    )
+    assignments = ids.with_columns(
+        pl.Series("person_cluster", result.cluster, dtype=pl.Int64),
+        pl.Series("person_key", result.person_keys, dtype=pl.String).gather(result.cluster),
+        pl.Series("organisation_key", [*result.org_keys, None], dtype=pl.String).gather(
+            np.where(result.org_key >= 0, result.org_key, len(result.org_keys))
+        ),
+        pl.Series("match_rule", _MATCH_RULES, dtype=pl.String).gather(result.rule),
+    )
+    evidence = pl.DataFrame(
+        [
+            registration_id.gather(result.left).alias("left_registration_id"),
+            registration_id.gather(result.right).alias("right_registration_id"),
+            pl.Series("rule", RULES, dtype=pl.String).gather(result.link_rule),
+            pl.Series("score", result.link_score, dtype=pl.Float64).round(4),
+        ]
+    )
+    return IdentityResult(
+        assignments=assignments, evidence=evidence, organisations=result.organisations, stats=result.stats
+    )

@@ -177,14 +177,24 @@ _LATIN_FOLD = {
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘`ʹʺ”“\"´ʼ"), None)
 
 
+_LATIN_FOLD_TABLE = str.maketrans(_LATIN_FOLD)
+
+
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """A translation table deleting every character with a combining class."""
+    return dict.fromkeys((c for c in range(0x110000) if unicodedata.combining(chr(c))), None)
+
+
 def fold_latin(text: str | None) -> str | None:
     """Case-fold, fold Nordic/Baltic/ISO 9 letters and strip accents; keep other characters."""
     if text is None:
         return None
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
-    text = "".join(_LATIN_FOLD.get(c, c) for c in text)
+    if text.isascii():  # NFKC and NFKD leave ASCII alone, casefold() is lower(), nothing to fold
+        return text.lower().translate(_APOSTROPHES)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES).translate(_LATIN_FOLD_TABLE)
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return decomposed if decomposed.isascii() else decomposed.translate(_combining_marks())
 
 
 _ICAO_LOWER = str.maketrans({**_TABLES["icao"], "ъ": ""})
