@@ -16,6 +16,7 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 DATA_DIR_ENV = "CCI_DATA_DIR"
 WAREHOUSE_DB_ENV = "CCI_WAREHOUSE_DB"
 SECRET_FILE_ENV = "CCI_SECRET_FILE"
+INGEST_MEMORY_ENV = "CCI_INGEST_DUCKDB_MEMORY_LIMIT"
 
 
 def data_dir() -> Path:
@@ -32,6 +33,15 @@ def warehouse_db() -> Path:
     """The live build database: ``$CCI_WAREHOUSE_DB``, else ``<data dir>/warehouse/warehouse.duckdb``."""
     value = os.environ.get(WAREHOUSE_DB_ENV)
     return Path(value).expanduser().resolve() if value else data_dir() / "warehouse" / "warehouse.duckdb"
+
+
+def ingest_duckdb_memory_limit() -> str:
+    """DuckDB's buffer limit for the pipeline's own connections (ingest, identity, checks, publish).
+
+    dbt runs in its own process with its own limit (``CCI_DUCKDB_MEMORY_LIMIT`` in profiles.yml);
+    the two never run at once, and together with the Python steps' frames they keep a build of
+    10 million participations under 6 GB."""
+    return os.environ.get(INGEST_MEMORY_ENV, "2GB")
 
 
 def marts_dir() -> Path:

@@ -15,6 +15,7 @@ WAREHOUSE_POOL = "duckdb_warehouse"
 
 def warehouse_resources() -> dict[str, object]:
     return {
-        "duckdb": DuckDBResource(database=dg.EnvVar(settings.WAREHOUSE_DB_ENV)),
+        "duckdb": DuckDBResource(database=dg.EnvVar(settings.WAREHOUSE_DB_ENV),
+                                 connection_config={"memory_limit": settings.ingest_duckdb_memory_limit()}),
         "dbt": DbtCliResource(project_dir=cci_dbt_project),
     }

@@ -95,7 +95,7 @@ FILES_SCHEMA: dict[str, pl.DataType] = {
     "encoding": pl.String, "status": pl.String, "error": pl.String, "superseded_by": pl.String,
     "status_detail": pl.String, "rows_read": pl.Int64, "rows_staged": pl.Int64, "rows_quarantined": pl.Int64,
     "rows_erased": pl.Int64, "_ingested_at": pl.Datetime("us", "UTC"),
-    "folder": pl.String, "registrations_path": pl.String,
+    "folder": pl.String, "registrations_path": pl.String, "parse_key": pl.String,
 }
 _STAGED_COLUMNS = ["registration_id", "event_id", "_source_file", "source_sheet", "_source_row", "_file_hash",
                    *[c for c in STAGED_SCHEMA if c not in ("registration_id", "event_id", "source_file",
@@ -267,30 +267,48 @@ def load_registrations(
     report.removed = stale.height
 
     now = datetime.now(timezone.utc).replace(microsecond=0)
+    # Rows of a read are stored batch by batch as they arrive (memory stays bounded) but stay out
+    # of sight until their read is recorded in raw.registration_parses and the files verdict
+    # points at it, in one last transaction; rows of a load that died half-way are orphans
+    # (no recorded read) and are removed here.
+    _remove_orphans(con)
+    clock = time.perf_counter()
+    new_parses = []
+    try:
+        for parses, rows in _read(to_parse, raw_root, known_events, overrides, tombstones, secret, now, report):
+            new_parses.append(parses)
+            if rows.height:
+                _append(con, ROWS, rows, {**ROW_SCHEMA, "_parse_key": pl.String})
+                report.rows_inserted += rows.height
+    except BaseException:
+        _remove_orphans(con)
+        raise
+    report.seconds["read"] = round(time.perf_counter() - clock, 3)
+    clock = time.perf_counter()
     con.execute("begin transaction")
     try:
+        for parses in new_parses:
+            _append(con, PARSES, parses, PARSE_SCHEMA)
         if stale.height:
             con.register("_stale_parses", stale.select("_source_file", "parse_key").to_arrow())
             report.rows_deleted = con.execute(
                 f"delete from {ROWS} where _parse_key in (select parse_key from _stale_parses)").fetchall()[0][0]
             con.execute(f"delete from {PARSES} where parse_key in (select parse_key from _stale_parses)")
             con.unregister("_stale_parses")
-        clock = time.perf_counter()
-        for parses, rows in _read(to_parse, raw_root, known_events, overrides, tombstones, secret, now, report):
-            _append(con, PARSES, parses, PARSE_SCHEMA)
-            if rows.height:
-                _append(con, ROWS, rows, {**ROW_SCHEMA, "_parse_key": pl.String})
-                report.rows_inserted += rows.height
-        report.seconds["read"] = round(time.perf_counter() - clock, 3)
-        clock = time.perf_counter()
         report.failed = _write_files(con, found, raw_root, report)
         _create_views(con)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
+        _remove_orphans(con)
         raise
     report.seconds["files_and_views"] = round(time.perf_counter() - clock, 3)
     return report
+
+
+def _remove_orphans(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete stored rows whose read is not recorded (a load that stopped half-way)."""
+    con.execute(f"delete from {ROWS} where _parse_key not in (select parse_key from {PARSES})")
 
 
 def _find(raw_root: Path) -> list[FoundFile]:
@@ -522,7 +540,8 @@ def _write_files(con: duckdb.DuckDBPyConnection, found: list[FoundFile], raw_roo
     for correction in corrections:
         by_folder.setdefault(folder_of(correction.file), []).append(correction)
     signatures = current.group_by("folder").agg(
-        pl.concat_str("registrations_path", "_file_hash", pl.col("error").is_null().cast(pl.String), separator="|")
+        # a file's read (parse key: content, place, overrides, reader, tombstones) decides its counts
+        pl.concat_str("registrations_path", "parse_key", separator="|")
         .sort().str.join("\n").alias("_files")
     ).with_columns(
         pl.col("folder").map_elements(lambda f: repr(sorted(by_folder.get(f, []), key=repr)), return_dtype=pl.String)
@@ -530,7 +549,7 @@ def _write_files(con: duckdb.DuckDBPyConnection, found: list[FoundFile], raw_roo
     ).select("folder", (pl.col("_files") + "\n" + pl.col("_corrections")).alias("signature"))
     previous = con.sql(f"select folder, signature from {FOLDERS}").pl() if _exists(con, FOLDERS) else None
     kept_folders: set[str] = set()
-    if previous is not None and _exists(con, FILES) and "registrations_path" in _layout(con, FILES):
+    if previous is not None and _exists(con, FILES) and "parse_key" in _layout(con, FILES):
         kept_folders = set(signatures.join(previous, on=["folder", "signature"], how="semi")["folder"].to_list())
     report.notes = missing_notes(corrections, set(current["registrations_path"].to_list()))
 
@@ -569,6 +588,7 @@ def _plan(files: pl.DataFrame, corrections: dict[str, list[Correction]]) -> pl.D
         path = parse["registrations_path"]
         entry = {"_source_file": parse["_source_file"], "_file_hash": parse["_file_hash"],
                  "event_id": parse["folder"], "folder": parse["folder"], "registrations_path": path,
+                 "parse_key": parse["parse_key"],
                  "superseded_by": None, "status_detail": None, "error": None, "rows_read": 0, "rows_staged": 0,
                  "rows_quarantined": 0, "rows_erased": 0, "_ingested_at": parse["parsed_at"],
                  "file_format": parse["file_format"], "encoding": parse["encoding"]}
@@ -603,14 +623,14 @@ def _create_views(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"drop table raw.{name}")  # a table of the loader before this one
     con.execute(f"""
         create or replace view raw.registrations as
-        select {staged} from {ROWS} as r join {FILES} as f using (_source_file)
+        select {staged} from {ROWS} as r join {FILES} as f on r._parse_key = f.parse_key
         where f.status = 'loaded' and r.reason_code is null""")
     con.execute(f"""
         create or replace view raw.registration_quarantine as
-        select {quarantined} from {ROWS} as r join {FILES} as f using (_source_file)
+        select {quarantined} from {ROWS} as r join {FILES} as f on r._parse_key = f.parse_key
         where f.status = 'loaded' and r.reason_code is not null""")
     con.execute(f"""
         create or replace view raw.registrations_superseded as
         select {superseded}, r.reason_code, r.reason_detail, r.raw_record, f.superseded_by, r._ingested_at
-        from {ROWS} as r join {FILES} as f using (_source_file)
+        from {ROWS} as r join {FILES} as f on r._parse_key = f.parse_key
         where f.status = 'superseded'""")

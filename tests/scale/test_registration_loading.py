@@ -134,9 +134,14 @@ def test_a_removed_file_takes_its_rows_with_it(raw, con):
 
 def test_a_new_reader_reads_everything_again(raw, con, monkeypatch):
     _load(con, raw)
+    before = _staged(con)
     monkeypatch.setattr(loading, "reader_version", lambda: "another reader")
     again = _load(con, raw)
     assert again.parsed == again.files and again.rows_deleted == again.rows_inserted
+    assert_frame_equal(_staged(con), before)  # the same rows, from the new reads
+    recorded = con.execute("select count(*) from raw.registration_files as f join raw.registration_parses as p "
+                           "using (parse_key)").fetchall()[0][0]
+    assert recorded == again.files
 
 
 def test_an_override_reads_again_only_the_files_it_applies_to(raw, con):
@@ -201,3 +206,31 @@ def test_a_failed_load_leaves_the_previous_tables(raw, con, monkeypatch):
     with pytest.raises(RuntimeError):
         _load(con, raw)
     assert_frame_equal(_staged(con), before)
+
+
+def test_a_load_that_dies_while_reading_leaves_no_trace(raw, con, monkeypatch):
+    _load(con, raw)
+    before = _staged(con)
+    rows_before = con.execute("select count(*) from raw.registration_rows").fetchall()[0][0]
+    for path, _ in list_registration_files(raw)[:3]:  # three exports changed: read again
+        path.write_bytes(path.read_bytes() + b"\n")
+    monkeypatch.setattr(loading, "BATCH_FILES", 1)
+    real = loading._stored
+    calls = []
+
+    def dies_on_the_second_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(loading, "_stored", dies_on_the_second_batch)
+    with pytest.raises(RuntimeError):
+        _load(con, raw)
+    # the first batch's rows were written, then removed: nothing half-loaded is visible or kept
+    assert_frame_equal(_staged(con), before)
+    assert con.execute("select count(*) from raw.registration_rows").fetchall()[0][0] == rows_before
+    monkeypatch.setattr(loading, "_stored", real)
+    again = _load(con, raw)
+    assert again.parsed == 3
+    assert_frame_equal(_staged(con), _fresh_staged(raw).select(_staged(con).columns))
