@@ -57,6 +57,16 @@ def file_manifests(data_dir: Path, built: duckdb.DuckDBPyConnection) -> pl.DataF
         "where f.status = 'loaded'").pl()
 
 
+def duckdb_settings() -> dict[str, str]:
+    """The DuckDB settings of the dbt profile (memory limit, threads …) but those naming paths."""
+    import yaml
+
+    profile = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project" / "profiles.yml").read_text())
+    target = next(iter(profile["cci_warehouse"]["outputs"].values()))
+    settings = dict(target.get("settings") or {})
+    return {k: str(v) for k, v in settings.items() if "directory" not in k and "{{" not in str(v)}
+
+
 def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path, secret: bytes,
               reference_db: Path | None = None) -> dict:
     """The floor for one data directory.  ``built_db`` is that directory's build (its small tables
@@ -68,6 +78,8 @@ def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path,
     floor_dir.mkdir(parents=True)
     database = floor_dir / built_db.name  # same catalog name as the build, so compiled refs resolve
     con = duckdb.connect(str(database))
+    for name, value in duckdb_settings().items():  # the same limits as the build's dbt profile
+        con.execute(f"set {name} = '{value}'")
     con.execute(f"attach '{built_db}' as built (read_only)")
     if reference_db is not None:
         con.execute(f"attach '{reference_db}' as ref (read_only)")
@@ -156,7 +168,6 @@ def _read_registration_files(con: duckdb.DuckDBPyConnection, raw_root: Path, man
         selected = ", ".join(
             f'"{header}" as {field}' for header, field in mapping if field in FIELDS)
         missing = ", ".join(f"null as {f}" for f in FIELDS if f not in dict(mapping).values())
-        listing = "[" + ", ".join(f"'{p}'" for p in paths) + "]"
         skip = (header_row or 1) - 1
         con.execute(
             f"""insert into floor_cells by name
@@ -164,9 +175,9 @@ def _read_registration_files(con: duckdb.DuckDBPyConnection, raw_root: Path, man
                    cast(row_number() over (partition by c.filename) + {skip + 1} as bigint) as source_row,
                    to_json(struct_pack(*COLUMNS(* exclude (filename))))::varchar as raw_cells,
                    {selected}{', ' + missing if missing else ''}
-            from read_csv({listing}, delim = '{delimiter}', header = true, skip = {skip}, all_varchar = true,
+            from read_csv($paths, delim = '{delimiter}', header = true, skip = {skip}, all_varchar = true,
                           filename = true, null_padding = true) as c
-            join floor_paths as p on p.path = c.filename""")
+            join floor_paths as p on p.path = c.filename""", {"paths": paths})
         con.unregister("floor_paths")
     return con.execute("select count(*) from floor_cells").fetchone()[0]
 

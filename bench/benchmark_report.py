@@ -15,36 +15,39 @@ GOALS = {
 }
 STAGE_ORDER = ("ingest", "identity", "dbt", "checks", "publish", "dashboards", "exports", "other")
 
-# Why a stage costs what it costs, and what would make it cheaper (used where it dominates).
+# What each stage does and why it costs what it does (used in "What holds the goals back").
 STAGE_NOTES = {
     "ingest": (
-        "The registration reader (`pipelines.registrations.reader`) parses every cell in Python "
-        "(header detection, value vocabularies, quarantine rules, a dict per row), about {rows_per_s:,.0f} "
-        "rows/s on a cold cache here (all registration exports, both cores); the parse cache runs the misses in one worker process per core and makes "
-        "unchanged files free on the next build. What would fix the cold build: vectorise the reader "
-        "per column (polars expressions over a file's columns, value vocabularies as joins on distinct "
-        "values, as the floor does), keeping the Python path for odd files."),
+        "Every raw source; the registration exports dominate ({rows_per_s:,.0f} rows/s on a cold "
+        "warehouse). The reader (`pipelines.registrations.reader`) detects each file's encoding, "
+        "delimiter, header row and columns in Python on the file's head, then reads the rows with polars "
+        "expressions per column (vocabularies and quarantine rules evaluated once per distinct value), "
+        "in one worker process per core; the loader (`pipelines.registrations.loading`) stores the rows "
+        "batch by batch and later reads only files whose content, event or corrections changed. The "
+        "floor reads the same files with DuckDB's C++ CSV reader with the header and column mapping "
+        "given, and does none of the detection, validation or quarantine."),
     "identity": (
-        "Identity resolution runs over every registration on every build (polars joins for the exact "
-        "rules, Python loops over fuzzy candidate pairs, HMAC per cluster in Python). What would fix it: "
-        "resolve incrementally — new rows against the stored clusters' blocking keys — and move the "
-        "per-cluster HMAC into a vectorised step."),
+        "Identity resolution over every registration row on every build (`pipelines.registrations."
+        "identity`: integer codes of distinct values, blocking by e-mail, name and organisation or "
+        "phone, fuzzy name scores only within blocks, one HMAC per person). It is not in the floor and is "
+        "timed on its own; it is not incremental yet, so it weighs on the incremental build."),
     "dbt": (
-        "`dbt build` rebuilds every model and runs every data test (unique, relationships, accepted values) "
-        "over the full tables, single-threaded (`threads: 1`). What would fix it: incremental "
-        "materialisations for the registration-level models, tests limited to the new partition, more "
-        "dbt threads."),
+        "`dbt build`: every model rebuilt as a table (two threads, DuckDB memory limit from the profile) "
+        "and every data test run over the full tables; unit tests run with the test suite, not here. "
+        "The floor runs the same compiled SQL without the tests and without dbt's fixed cost of about 3.5 s."),
     "checks": (
-        "Each Great Expectations check loads a whole mart into pandas and scans every text column with "
-        "two regular expressions; at millions of rows that is minutes and gigabytes. What would fix it: run "
-        "the personal-data scan as SQL in DuckDB (regexp_matches over the column, count only) and validate "
-        "samples or aggregates in GX."),
-    "publish": "Publishing copies every mart into a new DuckDB file and Parquet files; it grows with the marts.",
-    "dashboards": "Dashboards read the published marts and render Plotly HTML; they grow with the number of projects.",
+        "Blocking checks outside dbt: reconciliation of every file, the personal-data scan of every mart "
+        "text column (pushed down to DuckDB as regular expressions), Great Expectations suites on the "
+        "distinct values of large marts."),
+    "publish": (
+        "A new DuckDB file readable by 1.x clients and one Parquet file per mart, ordered by project; it "
+        "grows with the marts."),
+    "dashboards": (
+        "Plotly HTML for the programme and up to a bounded number of project pages from the published marts; "
+        "it grows with the number of projects."),
     "exports": (
-        "Indicator exports write one CSV and one XLSX per project and finished month, so their cost grows "
-        "with projects × months (thousands of XLSX files for a programme of 1,000 projects). What would fix "
-        "it: write only the months that changed since the last delivery, and XLSX only on request."),
+        "Funder deliveries (CSV, XLSX, IATI XML per project and period). A first export renders every due "
+        "delivery of every project; later builds render only deliveries whose content key changed."),
     "other": "Steps not classified above.",
 }
 
@@ -87,7 +90,13 @@ def _label(record: dict) -> str:
 
 
 def metrics(record: dict) -> dict:
-    """The figures the goals are judged on, for one scale (None where not measured)."""
+    """The figures the goals are judged on, for one scale (None where not measured).
+
+    * build: process start → published marts = start-up + first step → publish (dashboards and
+      exports come after publishing and are reported apart);
+    * ratio (the goal): (first step → published marts − identity resolution) / (floor − the floor's
+      exact-key identity): the floor has no identity resolution, which is timed on its own;
+    * incremental share: the same span of the rebuild after one new export / of the full build."""
     build_phase = _phase(record, "build")
     build = _result(record, "build")
     floor = _result(record, "floor")
@@ -105,31 +114,42 @@ def metrics(record: dict) -> dict:
         imports = build.get("imports_seconds", build.get("startup_seconds", 0) - definitions)
         startup_parts = (imports, definitions, build["launch_seconds"])
         startup = sum(startup_parts)
-    ratio = None
-    if ok and floor.get("seconds"):
-        ratio = (wall - (startup or 0)) / floor["seconds"]
-    to_published = build.get("to_published_seconds")
-    ratio_published = to_published / floor["seconds"] if to_published and floor.get("seconds") else None
+    to_published = build.get("to_published_seconds") if ok else None
+    stages = build.get("stages", {}) or {}
+    floor_s = floor.get("seconds")
+    floor_identity = (floor.get("laps") or {}).get("identity", 0)
+    ratio = ratio_with_identity = None
+    if to_published and floor_s:
+        ratio = (to_published - stages.get("identity", 0)) / (floor_s - floor_identity)
+        ratio_with_identity = to_published / floor_s
     medians = [q["median_ms"] for q in queries.get("queries", []) if "median_ms" in q]
     inc_ok = bool(incremental.get("success"))
-    incremental_wall = incremental_phase["seconds"] - incremental.get("prepare_seconds", 0) if inc_ok else None
+    inc_startup = None
+    if inc_ok and incremental.get("launch_seconds") is not None:
+        inc_startup = (incremental.get("imports_seconds", 0) + incremental.get("definitions_seconds", 0)
+                       + incremental["launch_seconds"])
+    inc_to_published = incremental.get("to_published_seconds") if inc_ok else None
+    build_span = (startup or 0) + to_published if to_published else None
+    inc_span = (inc_startup or 0) + inc_to_published if inc_to_published else None
     return {
         "ok": ok,
         "wall": wall,
         "to_published": to_published,
-        "ratio_published": ratio_published,
+        "build_span": build_span,
         "startup": startup,
         "startup_parts": startup_parts,
-        "floor": floor.get("seconds"),
+        "floor": floor_s,
         "ratio": ratio,
+        "ratio_with_identity": ratio_with_identity,
         "peak_gb": build_phase.get("peak_tree_rss_gb"),
-        "incremental": incremental_wall,
-        "incremental_to_published": incremental.get("to_published_seconds") if inc_ok else None,
-        "incremental_share": (incremental_wall / wall) if inc_ok and wall else None,
+        "incremental": inc_span,
+        "incremental_wall": (incremental_phase["seconds"] - incremental.get("prepare_seconds", 0)) if inc_ok else None,
+        "incremental_to_published": inc_to_published,
+        "incremental_share": (inc_span / build_span) if inc_span and build_span else None,
         "identity": identity.get("seconds"),
         "identity_gb": identity.get("added_gb"),
         "query_max_median": max(medians) if medians else None,
-        "stages": build.get("stages", {}),
+        "stages": stages,
     }
 
 
@@ -150,7 +170,8 @@ def _goal_rows(records: list[dict]) -> list[str]:
             return
         rows.append(f"| {goal} | {target} | {show(value)} at {scale} | {'met' if judge(value) else '**missed**'} |")
 
-    add("full build vs floor (start-up excluded)", "ratio", f"≤ {GOALS['ratio']}×",
+    add("build to published marts vs floor (start-up and identity resolution excluded)", "ratio",
+        f"≤ {GOALS['ratio']}×",
         lambda v: v <= GOALS["ratio"], lambda v: f"{v:.1f}×")
     add("fixed start-up", "startup", f"< {GOALS['startup_s']:.0f} s", lambda v: v < GOALS["startup_s"], _fmt_s)
     add("peak memory of the build (process tree)", "peak_gb", f"< {GOALS['peak_gb']:.0f} GB",
@@ -198,9 +219,9 @@ def write_report(results_dir: Path, docs_path: Path) -> Path:
         "",
         "## Goals",
         "",
-        "Judged at the largest scale where each figure was measured. † marks runs with the proposed",
-        "DuckDB `memory_limit` in the dbt profile (`--duckdb-memory-limit`); the others use the",
-        "project's profile as it is (no limit: DuckDB may take 80 % of the memory before it spills).",
+        "Judged at the largest scale where each figure was measured. DuckDB runs with the dbt",
+        "profile's `memory_limit` (3 GB unless `CCI_DUCKDB_MEMORY_LIMIT` says otherwise) and spills",
+        "beyond it to a directory beside the warehouse file.",
         "",
         "| goal | target | measured | |",
         "| --- | --- | --- | --- |",
@@ -246,19 +267,21 @@ def _scale_table(records: list[dict]) -> list[str]:
         row("raw size", gen("raw_bytes", lambda v: f"{v / 1024**2:,.0f} MB")),
         row("generation (reused when present)", lambda r: _fmt_s(_result(r, "generate").get("seconds"))
             + ("" if _result(r, "generate").get("generated", True) else " (earlier run)")),
-        row("**full build, wall**", met("wall", _fmt_s)),
-        row("… to published marts", met("to_published", _fmt_s)),
+        row("**build: process start → published marts**", met("build_span", _fmt_s)),
+        row("… first step → published marts", met("to_published", _fmt_s)),
+        row("… then dashboards and exports: whole run, wall", lambda r: "not run (`--to-published`)"
+            if r.get("to_published_only") else met("wall", _fmt_s)(r)),
         row("… start-up (process start → first step)", met("startup", _fmt_s)),
         row("… of which imports / code location / run launch", met(
             "startup_parts", lambda v: " / ".join(_fmt_s(x) for x in v))),
         row("peak memory, process tree", lambda r: f"{_phase(r, 'build').get('peak_tree_rss_gb', 0):.2f} GB"
             if _phase(r, "build") else "–"),
         row("floor (bare DuckDB)", met("floor", _fmt_s)),
-        row("**build / floor** (start-up excluded)", met("ratio", lambda v: f"{v:.1f}×")),
-        row("… first step → published marts / floor", met("ratio_published", lambda v: f"{v:.1f}×")),
+        row("**build / floor** (start-up and identity excluded)", met("ratio", lambda v: f"{v:.2f}×")),
+        row("… identity included on both sides", met("ratio_with_identity", lambda v: f"{v:.2f}×")),
         row("identity resolution alone", met("identity", _fmt_s)),
         row("… memory it adds", met("identity_gb", lambda v: f"{v:.2f} GB")),
-        row("incremental: +1 event (10,000 rows), wall", met("incremental", _fmt_s)),
+        row("incremental: +1 event (10,000 rows), start → published", met("incremental", _fmt_s)),
         row("… share of the full build", met("incremental_share", lambda v: f"{v:.0%}")),
         row("slowest researcher query (median)", met("query_max_median", lambda v: f"{v:.0f} ms")),
         row("published vs ground truth (unique participants, summed over projects)", _truth),
@@ -320,7 +343,8 @@ def _floor_section(records: list[dict]) -> list[str]:
 def _incremental_section(records: list[dict]) -> list[str]:
     lines = ["## Incremental update", "",
              "One new event with a 10,000-row export (60 % returning persons) added to the generated set, "
-             "then the job run again on the existing warehouse with the parse cache warm.", "",
+             "then the job run again on the existing warehouse: the loader reads only the new file, every "
+             "later stage runs as in a full build.", "",
              "| scale | wall | to published | share of full build | stages |", "| --- | --- | --- | --- | --- |"]
     for record in records:
         m = metrics(record)
@@ -379,10 +403,11 @@ def _analysis(records: list[dict]) -> list[str]:
     if m["incremental_share"] is not None and m["incremental_share"] >= GOALS["incremental_share"]:
         inc_stages = _result(biggest, "incremental_build").get("stages") or {}
         top = sorted(inc_stages.items(), key=lambda kv: -kv[1])[:3]
-        lines.append("The incremental build re-parses only the new file (parse cache), but every later stage "
-                     "still recomputes everything: " + ", ".join(f"{k} {_fmt_s(v)}" for k, v in top) + ". "
-                     "Below 10 % needs incremental identity resolution and incremental dbt models, "
-                     "and checks and exports limited to what changed.")
+        lines.append("The incremental build reads only the new file, but identity resolution, dbt, the checks "
+                     "and publishing still recompute everything: " + ", ".join(f"{k} {_fmt_s(v)}" for k, v in top)
+                     + ". Below 10 % needs identity resolution of the new rows against the stored persons' "
+                     "blocking keys, incremental dbt models for the registration-level tables (with tests on "
+                     "the new rows) and publishing only the marts that changed.")
         lines.append("")
     return lines
 

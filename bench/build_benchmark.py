@@ -9,15 +9,16 @@ For each scale N (true participations) it
 1. generates the programme (``pipelines.demo.scale.generate_programme``) into
    ``<work dir>/p<N>/`` — or reuses the set already there;
 2. runs the real Dagster job ``warehouse_refresh`` in-process (as ``cci run`` does) from raw
-   files to published marts, dashboards and exports, with an empty warehouse and an empty
-   parse cache, and reports wall time, the peak resident memory of the process tree and the
+   files to published marts, dashboards and exports, with an empty warehouse (no registration
+   file loaded yet), and reports wall time, the peak resident memory of the process tree and the
    time of each stage from the run's step statistics;
 3. times identity resolution on its own (``resolve_persons`` on the built raw.registrations);
 4. runs the floor (``benchmark_floor``: the same raw files and compiled dbt models in one
    DuckDB connection) and prints build / floor;
 5. times typical researcher queries on the published marts (median of ``--query-runs``);
 6. adds one new event's export (``--incremental-rows``, 10,000 by default) and times the
-   rebuild to updated marts with the parse cache warm, then restores the generated set.
+   rebuild to updated marts on the existing warehouse (the loader reads only the new file),
+   then restores the generated set.
 
 Every phase runs as a child process watched for memory (``--memory-limit-gb``) and time
 (``--phase-timeout-min``); a phase that is stopped is reported with how far it got.  Results
@@ -107,8 +108,6 @@ def _phase_build(args: argparse.Namespace) -> dict:
     settings.warehouse_db().parent.mkdir(parents=True, exist_ok=True)
     import dagster as dg
 
-    if args.duckdb_memory_limit:
-        _limit_dbt_memory(Path(args.data_dir), args.duckdb_memory_limit)
     from pipelines.dbt_project import cci_dbt_project
 
     started_prepare = time.perf_counter()
@@ -121,12 +120,18 @@ def _phase_build(args: argparse.Namespace) -> dict:
     imported = time.perf_counter()
     definitions_seconds_ = imported - prepared_at  # importing the code location
     instance = dg.DagsterInstance.get()
-    job = defs.resolve_job_def("warehouse_refresh")
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     launched = time.time()
-    result = job.execute_in_process(
-        instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-    )
+    if args.to_published:
+        # everything the published marts need (with their checks); no dashboards, no deliveries
+        job = defs.resolve_implicit_global_asset_job_def()
+        keys = (dg.AssetSelection.assets("published_marts").upstream().required_multi_asset_neighbors()
+                .resolve(defs.resolve_asset_graph()))
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
+                                        asset_selection=sorted(keys))
+    else:
+        result = defs.resolve_job_def("warehouse_refresh").execute_in_process(
+            instance=instance, raise_on_error=False, run_config=run_config)
     finished = time.perf_counter()
     out = run_report(instance, result.run_id)
     first_step = out["first_step_start"]
@@ -137,29 +142,6 @@ def _phase_build(args: argparse.Namespace) -> dict:
                job_seconds=round(finished - imported, 2), **self_peak_rss_gb())
     out["truth_check"] = truth_check(Path(args.data_dir)) if result.success else None
     return out
-
-
-def _limit_dbt_memory(data_dir: Path, limit: str) -> None:
-    """Run dbt with the project's profile plus a DuckDB ``memory_limit``.
-
-    The stock profile sets no limit, so DuckDB may take 80 % of the machine's memory before it
-    spills; this variant measures the proposed profile setting without editing the project.
-    Patched before the code location is imported, so the dbt resource and assets use it."""
-    import yaml
-    from dagster_dbt import DbtProject
-
-    import pipelines.dbt_project as dbt_project_module
-    from pipelines import settings
-
-    profile = yaml.safe_load((settings.DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8"))
-    for target in profile["cci_warehouse"]["outputs"].values():
-        # only the limit: DuckDB spills next to the database file (<db>.tmp); dbt-duckdb applies the
-        # settings on every connection, and a temp_directory cannot change once used
-        target.setdefault("settings", {}).update(memory_limit=limit)
-    profiles_dir = data_dir / "benchmark_profile"
-    profiles_dir.mkdir(parents=True, exist_ok=True)
-    (profiles_dir / "profiles.yml").write_text(yaml.safe_dump(profile, sort_keys=False), encoding="utf-8")
-    dbt_project_module.cci_dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=profiles_dir)
 
 
 def run_report(instance, run_id: str) -> dict:
@@ -320,10 +302,11 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     logs.mkdir(parents=True, exist_ok=True)
     env = _environment(args.work_dir, data_dir)
     common = {"memory_limit_gb": args.memory_limit_gb, "timeout_s": args.phase_timeout_min * 60, "env": env}
-    variant = f"DuckDB memory_limit {args.duckdb_memory_limit} in the dbt profile" if args.duckdb_memory_limit else None
+    variant = None
     record: dict = {"participations": participations, "variant": variant, "started_at": _now(),
                     "data_dir": str(data_dir), "machine": machine(), "phases": {}}
-    limit = ["--duckdb-memory-limit", args.duckdb_memory_limit] if args.duckdb_memory_limit else []
+    # DuckDB's memory limit is the dbt profile's (CCI_DUCKDB_MEMORY_LIMIT, recorded with the machine)
+    record["duckdb_memory_limit"] = os.environ.get("CCI_DUCKDB_MEMORY_LIMIT", "profile default")
 
     def phase(name: str, extra: list[str], label: str | None = None) -> PhaseRun:
         label = label or name
@@ -343,7 +326,9 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     if generated.returncode != 0:
         return record
     _reset_outputs(data_dir)
-    build = phase("build", limit)
+    build_args = ["--to-published"] if args.to_published else []
+    record["to_published_only"] = bool(args.to_published)
+    build = phase("build", build_args)
     if build.stopped:
         record["phases"]["build"]["result"] = _stopped_run_report(args.work_dir)
         record["phases"]["build"]["result"]["last_dbt_node"] = _last_dbt_node(Path(build.log))
@@ -366,7 +351,7 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     if "published_marts" in done:
         phase("queries", ["--query-runs", str(args.query_runs)])
     if build_result.get("success") and not args.skip_incremental:
-        _incremental(participations, data_dir, args, record, phase, limit)
+        _incremental(participations, data_dir, args, record, phase)
     record["finished_at"] = _now()
     _save(record)
     return record
@@ -387,9 +372,8 @@ def _reference_build(participations: int) -> dict | None:
     return best
 
 
-def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, record: dict, phase,
-                 limit: list[str]) -> None:
-    """Add one event's export, rebuild with the cache warm, then put the generated set back."""
+def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, record: dict, phase) -> None:
+    """Add one event's export, rebuild on the existing warehouse, then put the generated set back."""
     from pipelines.demo.scale import GROUND_TRUTH_DIR, add_event_export
 
     backup = args.work_dir / "backup" / f"p{participations}"
@@ -400,7 +384,7 @@ def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, 
     added = add_event_export(data_dir, rows=args.incremental_rows, seed=args.seed)
     record["incremental_event"] = vars(added)
     try:
-        phase("build", limit, label="incremental_build")
+        phase("build", ["--to-published"] if args.to_published else [], label="incremental_build")
     finally:
         shutil.rmtree(data_dir / "raw" / "registrations" / added.event_id, ignore_errors=True)
         shutil.copy2(backup / "events.csv", data_dir / "raw" / "events" / "events.csv")
@@ -445,7 +429,7 @@ def _ingested(data_dir: Path) -> bool:
 
 
 def _reset_outputs(data_dir: Path) -> None:
-    """A cold build: no warehouse, no parse cache, no published marts, dashboards or exports."""
+    """A cold build: no warehouse (so no loaded registration file), no published marts, dashboards or exports."""
     for sub in ("warehouse", "marts", "dashboards", "exports", "floor"):
         shutil.rmtree(data_dir / sub, ignore_errors=True)
 
@@ -489,8 +473,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-incremental", action="store_true")
     parser.add_argument("--memory-limit-gb", type=float, default=18.0, help="stop a phase whose process tree exceeds this")
     parser.add_argument("--phase-timeout-min", type=float, default=240.0, help="stop a phase running longer")
-    parser.add_argument("--duckdb-memory-limit", help="run dbt with this DuckDB memory_limit (e.g. 4GB): a variant "
-                        "measuring the proposed profile setting; results are stored apart")
+    parser.add_argument("--to-published", action="store_true",
+                        help="builds stop at the published marts: no dashboards and no funder deliveries (they "
+                             "have their own benchmarks, bench/dashboards_benchmark.py and bench/exports_benchmark.py)")
     parser.add_argument("--report-only", action="store_true", help="only rewrite docs/benchmarks.md")
     # a phase run by the driver in a child process
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)

@@ -226,7 +226,7 @@ def erased_persons_absent(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 )
 def raw_person_identities(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        registrations = read_table(con, "raw.registrations")
+        registrations = con.sql(f"select {', '.join(identity.INPUT_COLUMNS)} from raw.registrations").pl()
     result = identity.resolve_persons(registrations, privacy.secret())
     assignments = result.assignments.select(
         "registration_id", "person_key", "organisation_key", "person_cluster", "match_rule"

@@ -248,16 +248,23 @@ def raw_followup_survey(context: dg.AssetExecutionContext, duckdb: DuckDBResourc
     kinds={"python", "duckdb"},
     pool=WAREHOUSE_POOL,
     description=(
-        "Follow-up respondents linked to participants: identity resolution over registrations and respondents "
-        "together; a linked respondent carries the person key of its registrations (keyed hash)."
+        "Follow-up respondents linked to participants: identity resolution over respondents and the registrations "
+        "of the surveyed projects' persons together; a linked respondent carries the person key of its "
+        "registrations (keyed hash)."
     ),
 )
 def raw_followup_respondent_links(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        registrations = read_table(con, "raw.registrations")
-        identities = read_table(con, "raw.person_identities")
         responses = read_table(con, "raw.followup_survey_responses")
+        # only the surveyed projects' persons: linkage costs their rows, not the whole programme's
+        registrations = con.sql(followup.SURVEYED_PERSONS_REGISTRATIONS_SQL).pl()
+        con.register("surveyed_registrations", registrations.select("registration_id"))
+        identities = con.sql(
+            "select i.registration_id, i.person_key from raw.person_identities as i "
+            "semi join surveyed_registrations as r using (registration_id)").pl()
+        con.unregister("surveyed_registrations")
     links, summary = followup.link_respondents(registrations, identities, responses, privacy.secret())
+    summary["registrations_compared"] = registrations.height
     with duckdb.get_connection() as con:
         replace_table(con, "raw.followup_respondent_links", links.with_columns(pl.lit(ingested_now()).alias("_ingested_at")))
     return dg.MaterializeResult(metadata={"responses": links.height, "summary": dg.MetadataValue.json(summary)})

@@ -32,8 +32,7 @@ import polars as pl
 import yaml
 
 from pipelines.exports.catalogue import (
-    additive_disaggregations, catalogue_entries, definitions_from_summary, fact_summary, indicator_definitions,
-    person_indicators,
+    additive_disaggregations, catalogue_entries, definitions_from_summary, fact_summary, person_indicators,
 )
 from pipelines.exports.periods import FINAL, MONTH, QUARTER, ReportingPeriod, period_bounds
 from pipelines.exports.source import INPUT_COLUMNS, OPTIONAL_INPUT_COLUMNS, MartSource
@@ -436,10 +435,9 @@ class ContentBuilder:
             achievement = self._project_marts(pid, "fct_indicator_achievement", self._achievement)
             definitions = _with_baselines(definitions, achievement.get("fct_indicator_achievement"), pid)
             project = self.project(pid)
-            used = {d["indicator_code"] for d in definitions}
             facts[pid] = {
                 "project": project,
-                "definitions": tuple(d for d in definitions if d["indicator_code"] in used),
+                "definitions": tuple(definitions),  # one per indicator the project's rows hold
                 "notes": tuple(quality_notes(self._project_marts(pid, "fct_data_quality", self._quality), pid)),
                 "iati": iati_settings(project, self.iati_config),
             }

@@ -798,6 +798,7 @@ _OPTIONAL = (
     "first_name", "last_name", "patronymic", "full_name", "email", "phone", "organisation",
     "country_code",
 )
+INPUT_COLUMNS = (*_REQUIRED, *_OPTIONAL)  # all that resolution reads of a registration row
 _NAME_COLUMNS = ("first_name", "last_name", "patronymic", "full_name")
 _EVIDENCE_SCHEMA = {"_a": pl.Int64, "_b": pl.Int64, "rule": pl.String, "score": pl.Float64}
 _LINK_SCHEMA = {"_lo": pl.Int64, "_hi": pl.Int64, "_rank": pl.Int32, "score": pl.Float64}

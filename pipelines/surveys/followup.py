@@ -17,6 +17,14 @@ hash, and no plain identifier leaves the raw layer.  A cluster whose registratio
 two different person keys (the respondent would merge two persons) is ``ambiguous`` and not
 linked; a cluster without registration rows is ``not_linked`` (a stranger, or a participant
 who wrote neither a known e-mail nor their registered name and organisation).
+
+Scope (:data:`SURVEYED_PERSONS_REGISTRATIONS_SQL`): a follow-up survey asks one project's
+participants, so respondents are put next to the registrations of the persons who took part in a
+surveyed project — every registration of those persons, in any project, so that a respondent who
+writes the e-mail they used at another project's event still meets them — not next to the whole
+programme's registrations. Linkage then costs the surveyed projects' participants, not a second
+identity resolution of millions of rows; a respondent who matches only persons who never took
+part in the surveyed project stays ``not_linked``, as a stranger would.
 """
 
 from __future__ import annotations
@@ -33,11 +41,32 @@ from pipelines.registrations.normalise import parse_date
 from pipelines.surveys.codebook import CodebookError, read_user_table
 
 REGISTRY_FILE = "surveys.csv"
+IDENTITY_COLUMNS = ("first_name", "last_name", "patronymic", "full_name", "email", "phone", "organisation",
+                    "country_code")
+# Every registration of every person (raw.person_identities) who registered for an event of a
+# project with a follow-up response; only the columns identity resolution reads.
+SURVEYED_PERSONS_REGISTRATIONS_SQL = f"""
+    with surveyed_projects as (
+        select distinct s.project_id
+        from raw.followup_surveys as s
+        where s.survey_id in (select survey_id from raw.followup_survey_responses)
+    ),
+    surveyed_persons as (
+        select distinct i.person_key
+        from raw.person_identities as i
+        join raw.registrations as r using (registration_id)
+        join raw.events as e on e.event_id = r.event_id
+        where e.project_id in (select project_id from surveyed_projects)
+    )
+    select r.registration_id, r.event_id, {", ".join(f"r.{c}" for c in IDENTITY_COLUMNS)}
+    from raw.registrations as r
+    join raw.person_identities as i using (registration_id)
+    where i.person_key in (select person_key from surveyed_persons)
+    order by r.registration_id
+"""
 REGISTRY_COLUMNS = ("survey_id", "project_id", "file", "fielded_from", "fielded_to")
 LINK_STATUSES = ("linked", "not_linked", "ambiguous")
 RESPONDENT_PREFIX = "followup:"
-_IDENTITY_COLUMNS = ("first_name", "last_name", "patronymic", "full_name", "email", "phone", "organisation",
-                     "country_code")
 LINK_SCHEMA = {"response_id": pl.String, "survey_id": pl.String, "person_key": pl.String,
                "link_status": pl.String, "match_rule": pl.String}
 
@@ -96,7 +125,7 @@ def survey_year(name: str) -> str | None:
 
 
 def _identity_rows(frame: pl.DataFrame) -> list[pl.Expr]:
-    return [(pl.col(c) if c in frame.columns else pl.lit(None)).cast(pl.String).alias(c) for c in _IDENTITY_COLUMNS]
+    return [(pl.col(c) if c in frame.columns else pl.lit(None)).cast(pl.String).alias(c) for c in IDENTITY_COLUMNS]
 
 
 def link_respondents(registrations: pl.DataFrame, identities: pl.DataFrame, responses: pl.DataFrame,
@@ -104,7 +133,8 @@ def link_respondents(registrations: pl.DataFrame, identities: pl.DataFrame, resp
     """One row per follow-up response (``response_id``, ``survey_id``): the participant's person
     key when linked, the link status and the identity rule that linked it (see the module docstring).
 
-    ``registrations``: staged registration rows (raw.registrations); ``identities``:
+    ``registrations``: staged registration rows (raw.registrations, or the surveyed persons'
+    rows: :data:`SURVEYED_PERSONS_REGISTRATIONS_SQL`); ``identities``:
     raw.person_identities (registration_id → person_key); ``responses``: follow-up responses
     with response_id, survey_id and the identity columns.
     """

@@ -93,3 +93,64 @@ def test_links_hold_keys_only():
     assert set(links.columns) == {"response_id", "survey_id", "person_key", "link_status", "match_rule"}
     text = " ".join(str(v) for row in links.iter_rows() for v in row)
     assert "@" not in text and "Virtanen" not in text
+
+
+def _warehouse_with_two_projects():
+    """Project JC surveys its participants; project NB does not. Anna took part in both, with a
+    work address at the NB event; Mikael took part in NB only."""
+    import duckdb
+
+    registrations = pl.DataFrame(
+        [
+            ("a1", "JC-E01", "Anna", "Virtanen", "anna.virtanen@luova.fi", "Luova Oy", "FI"),
+            ("a2", "NB-E01", "Anna", "Virtanen", "anna.work@luova.fi", "Luova Oy", "FI"),
+            ("i1", "JC-E01", "Иван", "Петров", "ivan.petrov@sever.ru", "ООО «Север»", "RU"),
+            ("m1", "NB-E01", "Mikael", "Berg", "mikael@bergdesign.se", "Berg Design AB", "SE"),
+        ],
+        schema=["registration_id", "event_id", "first_name", "last_name", "email", "organisation", "country_code"],
+        orient="row",
+    ).with_columns(*(pl.lit(None, pl.String).alias(c) for c in ("patronymic", "full_name", "phone")))
+    identities = identity.resolve_persons(registrations, SECRET).assignments
+    responses = pl.DataFrame(
+        [
+            ("r1", "JC-FU", "Anna", "Virtanen", "anna.work@luova.fi", None, "FI"),  # her NB address
+            ("r2", "JC-FU", "Mikael", "Berg", "mikael@bergdesign.se", None, "SE"),  # never at a JC event
+            ("r3", "JC-FU", "Иван", "Петров", "IVAN.PETROV@SEVER.RU", None, "RU"),
+        ],
+        schema=["response_id", "survey_id", "first_name", "last_name", "email", "organisation", "country_code"],
+        orient="row",
+    )
+    con = duckdb.connect()
+    con.execute("create schema raw")
+    tables = {
+        "registrations": registrations,
+        "person_identities": identities.select("registration_id", "person_key"),
+        "events": pl.DataFrame({"event_id": ["JC-E01", "NB-E01"], "project_id": ["JC", "NB"]}),
+        "followup_surveys": pl.DataFrame({"survey_id": ["JC-FU"], "project_id": ["JC"]}),
+        "followup_survey_responses": responses,
+    }
+    for name, frame in tables.items():
+        con.register("frame", frame)
+        con.execute(f"create table raw.{name} as select * from frame")
+        con.unregister("frame")
+    return con, registrations, identities, responses
+
+
+def test_linkage_compares_respondents_with_the_surveyed_projects_persons_only():
+    from pipelines.surveys.followup import SURVEYED_PERSONS_REGISTRATIONS_SQL
+
+    con, registrations, identities, responses = _warehouse_with_two_projects()
+    scoped = con.sql(SURVEYED_PERSONS_REGISTRATIONS_SQL).pl()
+    # Anna's and Ivan's rows (Anna's NB registration too: she is a JC participant); not Mikael's
+    assert sorted(scoped["registration_id"]) == ["a1", "a2", "i1"]
+    keys = dict(zip(identities["registration_id"], identities["person_key"]))
+    links, summary = link_respondents(scoped, identities, responses, SECRET)
+    by_id = {row["response_id"]: row for row in links.iter_rows(named=True)}
+    assert (by_id["r1"]["link_status"], by_id["r1"]["person_key"]) == ("linked", keys["a1"])
+    assert (by_id["r3"]["link_status"], by_id["r3"]["person_key"]) == ("linked", keys["i1"])
+    # Mikael answered JC's survey but never took part in JC: not one of its participants
+    assert by_id["r2"]["link_status"] == "not_linked"
+    # against the whole programme he would have linked: the scope is what keeps him apart
+    whole, _ = link_respondents(registrations, identities, responses, SECRET)
+    assert whole.filter(pl.col("response_id") == "r2")["person_key"].item() == keys["m1"]
+    assert summary["linked"] == 2 and summary["not_linked"] == 1
