@@ -2,7 +2,7 @@
 
     cci run [--data-dir DIR]         build everything: ingest, dbt, checks, publish, dashboards, exports
     cci sql "SELECT …"               read-only SQL on the published marts
-    cci demo-data [--data-dir DIR]   write the synthetic demo raw files
+    cci demo-data [--data-dir DIR] [--scale N]   write the synthetic demo raw files (or a programme of N)
     cci init-secret                  create the HMAC secret for pseudonymous keys (outside the repository)
     cci prepare                      parse the dbt project (the manifest Dagster loads)
     cci docs [--serve]               build (and serve) the dbt documentation: the data dictionary
@@ -59,11 +59,28 @@ def cmd_init_secret(args: argparse.Namespace) -> int:
     return 0
 
 
+def _participations(text: str) -> int:
+    value = int(text.replace("_", "").replace(",", ""))
+    if value < 200:
+        raise argparse.ArgumentTypeError("a programme needs at least 200 participations")
+    return value
+
+
 def cmd_demo_data(args: argparse.Namespace) -> int:
     data = configure(args)
-    from pipelines.demo.generator import generate_demo_data
+    if args.scale:
+        # a programme of many projects for benchmarks and scale tests (1 project per 10,000)
+        from pipelines.demo.scale import generate_programme
 
-    summary = generate_demo_data(data, seed=args.seed, overwrite=args.overwrite)
+        programme = generate_programme(data, args.scale, seed=args.seed, overwrite=args.overwrite)
+        summary = (f"{programme.shape.projects:,} projects, {programme.shape.events:,} events, "
+                   f"{programme.registration_files:,} registration files, {programme.registration_rows:,} rows, "
+                   f"{programme.participations:,} participations of {programme.unique_participants:,} persons"
+                   + ("" if programme.generated else " (already there)"))
+    else:
+        from pipelines.demo.generator import generate_demo_data
+
+        summary = generate_demo_data(data, seed=args.seed, overwrite=args.overwrite)
     print(f"Synthetic demo data in {data / 'raw'} (ground truth: {data / 'ground_truth'})")
     print(summary)
     return 0
@@ -198,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo-data", help="write the synthetic demo raw files (if absent)")
     demo.add_argument("--seed", type=int, default=2016)
     demo.add_argument("--overwrite", action="store_true", help="regenerate even if demo files exist")
+    demo.add_argument("--scale", type=_participations, metavar="N",
+                      help="a programme of N true participations (up to 10,000,000: N/10,000 projects, "
+                           "N/100 events, N/5 persons) instead of the one-project demo")
     add_data_dir(demo)
     demo.set_defaults(handler=cmd_demo_data)
 

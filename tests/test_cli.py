@@ -41,3 +41,27 @@ def test_init_secret_creates_a_private_file_once(tmp_path, capsys):
     assert cli.main(["init-secret"]) == 0
     assert path.read_text() == first
     assert "already present" in capsys.readouterr().out
+
+
+def test_demo_data_at_scale_writes_a_programme_with_its_ground_truth(tmp_path, capsys):
+    from pipelines.demo.scale import read_ground_truth
+
+    data_dir = tmp_path / "programme"
+    assert cli.main(["demo-data", "--scale", "20000", "--data-dir", str(data_dir)]) == 0
+    import polars as pl
+
+    truth = read_ground_truth(data_dir)
+    assert truth["synthetic"] is True
+    # the true participations the generator planned, one row each
+    assert pl.read_parquet(data_dir / "ground_truth" / "programme_participations.parquet").height == 20_000
+    # one project per 10,000 participations, one event per 100 (pipelines/demo/scale.py)
+    events = (data_dir / "raw" / "events" / "events.csv").read_text(encoding="utf-8").splitlines()
+    assert len(events) - 1 == 200
+    assert len({line.split(",")[1] for line in events[1:]}) == 2
+    assert "20,000 participations" in capsys.readouterr().out
+
+
+def test_demo_data_refuses_a_programme_too_small_to_have_projects(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["demo-data", "--scale", "50", "--data-dir", str(tmp_path / "p")])
+    assert "at least 200" in capsys.readouterr().err
