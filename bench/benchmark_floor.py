@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -57,14 +58,19 @@ def file_manifests(data_dir: Path, built: duckdb.DuckDBPyConnection) -> pl.DataF
         "where f.status = 'loaded'").pl()
 
 
+_ENV_VAR = re.compile(r"""\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*\}\}""")
+
+
 def duckdb_settings() -> dict[str, str]:
-    """The DuckDB settings of the dbt profile (memory limit, threads …) but those naming paths."""
+    """The DuckDB settings of the dbt profile (memory limit …), with its env_var() defaults
+    rendered as dbt renders them, but those naming paths."""
     import yaml
 
     profile = yaml.safe_load((Path(__file__).resolve().parents[1] / "dbt_project" / "profiles.yml").read_text())
     target = next(iter(profile["cci_warehouse"]["outputs"].values()))
-    settings = dict(target.get("settings") or {})
-    return {k: str(v) for k, v in settings.items() if "directory" not in k and "{{" not in str(v)}
+    settings = {k: _ENV_VAR.sub(lambda m: os.environ.get(m.group(1), m.group(2) or ""), str(v))
+                for k, v in (target.get("settings") or {}).items()}
+    return {k: v for k, v in settings.items() if "directory" not in k}
 
 
 def run_floor(data_dir: Path, built_db: Path, dbt_target: Path, floor_dir: Path, secret: bytes,

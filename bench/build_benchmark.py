@@ -123,10 +123,11 @@ def _phase_build(args: argparse.Namespace) -> dict:
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
     launched = time.time()
     if args.to_published:
-        # everything the published marts need (with their checks); no dashboards, no deliveries
+        # everything but what reads the published marts (dashboards, deliveries): the same dbt
+        # build as the whole job (a subset would leave models unbuilt whose tests dbt still runs)
         job = defs.resolve_implicit_global_asset_job_def()
-        keys = (dg.AssetSelection.assets("published_marts").upstream().required_multi_asset_neighbors()
-                .resolve(defs.resolve_asset_graph()))
+        keys = (dg.AssetSelection.all() - dg.AssetSelection.assets("published_marts").downstream(include_self=False)
+                ).resolve(defs.resolve_asset_graph())
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=run_config,
                                         asset_selection=sorted(keys))
     else:
@@ -225,11 +226,12 @@ def _phase_identity(args: argparse.Namespace) -> dict:
 
     from benchmark_support import memory_watch
     from pipelines import privacy, settings
-    from pipelines.registrations.identity import resolve_persons
+    from pipelines.registrations.identity import INPUT_COLUMNS, encode_rows, resolve_encoded
 
     settings.export_environment(args.data_dir)
     con = duckdb.connect(str(settings.warehouse_db()), read_only=True)
-    registrations = con.sql("select * from raw.registrations").pl()
+    # the columns the asset reads
+    registrations = con.sql(f"select {', '.join(INPUT_COLUMNS)} from raw.registrations").pl()
     con.close()
     secret = privacy.secret()
     stop, peak = memory_watch(os.getpid())
@@ -237,10 +239,13 @@ def _phase_identity(args: argparse.Namespace) -> dict:
 
     before = tree_rss_bytes(os.getpid())
     started = time.perf_counter()
-    result = resolve_persons(registrations, secret)
+    rows = registrations.height
+    coded, ids = encode_rows(registrations)  # as the asset does: the texts go once coded
+    del registrations
+    result = resolve_encoded(coded, ids, secret)
     seconds = time.perf_counter() - started
     stop.set()
-    return {"seconds": round(seconds, 2), "rows": registrations.height,
+    return {"seconds": round(seconds, 2), "rows": rows,
             "persons": result.assignments["person_key"].n_unique(), "links": result.evidence.height,
             "comparisons": result.stats.get("comparisons"), "largest_fuzzy_block": result.stats.get("largest_fuzzy_block"),
             "rss_before_gb": round(before / 1024**3, 3), "peak_during_gb": round(peak[0] / 1024**3, 3),

@@ -1486,6 +1486,19 @@ def resolve_persons(
 ) -> IdentityResult:
     """Cluster registration rows into persons (see the module docstring for the rules)."""
     coded, ids = encode_rows(rows)
+    return resolve_encoded(coded, ids, secret, fuzzy_threshold=fuzzy_threshold, org_threshold=org_threshold)
+
+
+def resolve_encoded(
+    coded: CodedRows,
+    ids: pl.DataFrame,
+    secret: bytes,
+    *,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+    org_threshold: float = ORGANISATION_THRESHOLD,
+) -> IdentityResult:
+    """:func:`resolve_persons` on rows already encoded (:func:`encode_rows`): a caller that
+    drops the rows' texts once they are coded resolves ten million rows without holding them."""
     registration_id = ids["registration_id"]
     result = resolve_coded(
         coded,
