@@ -37,7 +37,7 @@ $(MANIFEST): $(STAMP) $(DBT_SOURCES)
 
 prepare: $(MANIFEST)
 
-demo: $(MANIFEST)
+demo: $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/cci init-secret
 	$(VENV)/bin/cci demo-data
 	$(VENV)/bin/cci run

@@ -92,6 +92,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise CliError(f"No raw data at {settings.raw_dir()}: add files (see data/raw/README.md) or run `cci demo-data`")
     if not settings.secret_file().exists():
         raise CliError(f"no HMAC secret at {settings.secret_file()}: create one with `cci init-secret`")
+    home = os.environ.get("DAGSTER_HOME")
+    if home and not Path(home).is_dir():
+        raise CliError(f"DAGSTER_HOME {home} is not a directory: create it (`make demo` and `make ui` do) "
+                       "or unset DAGSTER_HOME for a run without history")
     settings.warehouse_db().parent.mkdir(parents=True, exist_ok=True)
     _ensure_manifest()
 

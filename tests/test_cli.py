@@ -65,3 +65,30 @@ def test_demo_data_refuses_a_programme_too_small_to_have_projects(tmp_path, caps
     with pytest.raises(SystemExit):
         cli.main(["demo-data", "--scale", "50", "--data-dir", str(tmp_path / "p")])
     assert "at least 200" in capsys.readouterr().err
+
+
+def test_run_with_a_missing_dagster_home_says_how_to_fix_it(tmp_path, capsys, monkeypatch):
+    from pipelines import privacy
+
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    monkeypatch.setenv(settings.SECRET_FILE_ENV, str(privacy.create_secret(tmp_path / "secret.key")))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "no-such-home"))
+    status = cli.main(["run", "--data-dir", str(tmp_path / "data")])
+    assert status == 1
+    error = capsys.readouterr().err
+    assert "DAGSTER_HOME" in error and str(tmp_path / "no-such-home") in error
+
+
+def test_make_demo_creates_the_dagster_home_before_running(tmp_path):
+    # a fresh clone has no .dagster: `make demo` must make it before `cci run` uses it
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    home = tmp_path / "dagster-home"
+    plan = subprocess.run(["make", "-n", "demo", f"DAGSTER_HOME={home}"], cwd=settings.PROJECT_ROOT,
+                          capture_output=True, text=True, check=True).stdout.splitlines()
+    created = next(i for i, line in enumerate(plan) if str(home / "dagster.yaml") in line)
+    ran = next(i for i, line in enumerate(plan) if line.strip().endswith("cci run"))
+    assert created < ran
