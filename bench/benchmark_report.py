@@ -81,7 +81,7 @@ def _load(results_dir: Path) -> list[dict]:
             records.append(json.loads(path.read_text(encoding="utf-8")))
         except json.JSONDecodeError:
             continue
-    return sorted(records, key=lambda r: (r["participations"], r.get("variant") is not None))
+    return sorted(records, key=lambda r: r["participations"])
 
 
 def _phase(record: dict, name: str) -> dict:
@@ -107,8 +107,8 @@ def _scale(n: int) -> str:
 
 
 def _label(record: dict) -> str:
-    """The column name of a result: its scale, and † for the DuckDB memory-limit variant."""
-    return _scale(record["participations"]) + (" †" if record.get("variant") else "")
+    """The column name of a result: its scale."""
+    return _scale(record["participations"])
 
 
 def metrics(record: dict) -> dict:

@@ -226,12 +226,11 @@ def _phase_identity(args: argparse.Namespace) -> dict:
 
     from benchmark_support import memory_watch
     from pipelines import privacy, settings
-    from pipelines.registrations.identity import INPUT_COLUMNS, encode_rows, resolve_encoded
+    from pipelines.registrations.identity import encode_rows, read_rows, resolve_encoded
 
     settings.export_environment(args.data_dir)
     con = duckdb.connect(str(settings.warehouse_db()), read_only=True)
-    # the columns the asset reads
-    registrations = con.sql(f"select {', '.join(INPUT_COLUMNS)} from raw.registrations").pl()
+    registrations = read_rows(con)  # what the asset reads
     con.close()
     secret = privacy.secret()
     stop, peak = memory_watch(os.getpid())
@@ -307,11 +306,14 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     logs.mkdir(parents=True, exist_ok=True)
     env = _environment(args.work_dir, data_dir)
     common = {"memory_limit_gb": args.memory_limit_gb, "timeout_s": args.phase_timeout_min * 60, "env": env}
-    variant = None
-    record: dict = {"participations": participations, "variant": variant, "started_at": _now(),
-                    "data_dir": str(data_dir), "machine": machine(), "phases": {}}
-    # DuckDB's memory limit is the dbt profile's (CCI_DUCKDB_MEMORY_LIMIT, recorded with the machine)
-    record["duckdb_memory_limit"] = os.environ.get("CCI_DUCKDB_MEMORY_LIMIT", "profile default")
+    from benchmark_floor import duckdb_settings
+
+    record: dict = {"participations": participations, "started_at": _now(), "data_dir": str(data_dir),
+                    "machine": machine(), "phases": {},
+                    # the dbt profile's, as the build and the floor run with it
+                    "duckdb_memory_limit": duckdb_settings().get("memory_limit"),
+                    "to_published_only": bool(args.to_published)}
+    build_args = ["--to-published"] if args.to_published else []
 
     def phase(name: str, extra: list[str], label: str | None = None) -> PhaseRun:
         label = label or name
@@ -331,8 +333,6 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     if generated.returncode != 0:
         return record
     _reset_outputs(data_dir)
-    build_args = ["--to-published"] if args.to_published else []
-    record["to_published_only"] = bool(args.to_published)
     build = phase("build", build_args)
     if build.stopped:
         record["phases"]["build"]["result"] = _stopped_run_report(args.work_dir)
@@ -356,7 +356,7 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     if "published_marts" in done:
         phase("queries", ["--query-runs", str(args.query_runs)])
     if build_result.get("success") and not args.skip_incremental:
-        _incremental(participations, data_dir, args, record, phase)
+        _incremental(participations, data_dir, args, record, phase, build_args)
     record["finished_at"] = _now()
     _save(record)
     return record
@@ -377,7 +377,8 @@ def _reference_build(participations: int) -> dict | None:
     return best
 
 
-def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, record: dict, phase) -> None:
+def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, record: dict, phase,
+                 build_args: list[str]) -> None:
     """Add one event's export, rebuild on the existing warehouse, then put the generated set back."""
     from pipelines.demo.scale import GROUND_TRUTH_DIR, add_event_export
 
@@ -389,7 +390,7 @@ def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, 
     added = add_event_export(data_dir, rows=args.incremental_rows, seed=args.seed)
     record["incremental_event"] = vars(added)
     try:
-        phase("build", ["--to-published"] if args.to_published else [], label="incremental_build")
+        phase("build", build_args, label="incremental_build")
     finally:
         shutil.rmtree(data_dir / "raw" / "registrations" / added.event_id, ignore_errors=True)
         shutil.copy2(backup / "events.csv", data_dir / "raw" / "events" / "events.csv")
@@ -456,8 +457,7 @@ def _environment(work_dir: Path, data_dir: Path) -> dict[str, str]:
 
 def _save(record: dict) -> None:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    suffix = f"-{re.sub(r'[^0-9A-Za-z]+', '', record['variant'].split(' in ')[0])}" if record.get("variant") else ""
-    path = RESULTS_DIR / f"p{record['participations']}{suffix}.json"
+    path = RESULTS_DIR / f"p{record['participations']}.json"
     path.write_text(json.dumps(record, indent=1, default=str) + "\n", encoding="utf-8")
 
 

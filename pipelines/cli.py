@@ -60,9 +60,13 @@ def cmd_init_secret(args: argparse.Namespace) -> int:
 
 
 def _participations(text: str) -> int:
+    from pipelines.demo.scale import ProgrammeShape
+
     value = int(text.replace("_", "").replace(",", ""))
-    if value < 200:
-        raise argparse.ArgumentTypeError("a programme needs at least 200 participations")
+    try:
+        ProgrammeShape.for_participations(value)  # the generator's own bounds
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
     return value
 
 

@@ -44,12 +44,12 @@ def test_init_secret_creates_a_private_file_once(tmp_path, capsys):
 
 
 def test_demo_data_at_scale_writes_a_programme_with_its_ground_truth(tmp_path, capsys):
+    import polars as pl
+
     from pipelines.demo.scale import read_ground_truth
 
     data_dir = tmp_path / "programme"
     assert cli.main(["demo-data", "--scale", "20000", "--data-dir", str(data_dir)]) == 0
-    import polars as pl
-
     truth = read_ground_truth(data_dir)
     assert truth["synthetic"] is True
     # the true participations the generator planned, one row each

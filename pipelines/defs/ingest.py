@@ -227,8 +227,7 @@ def erased_persons_absent(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 def raw_person_identities(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
         # coded at once, so the texts (gigabytes at ten million rows) are freed before resolution
-        coded, ids = identity.encode_rows(
-            con.sql(f"select {', '.join(identity.INPUT_COLUMNS)} from raw.registrations").pl())
+        coded, ids = identity.encode_rows(identity.read_rows(con))
     result = identity.resolve_encoded(coded, ids, privacy.secret())
     assignments = result.assignments.select(
         "registration_id", "person_key", "organisation_key", "person_cluster", "match_rule"

@@ -258,11 +258,7 @@ def raw_followup_respondent_links(duckdb: DuckDBResource) -> dg.MaterializeResul
         responses = read_table(con, "raw.followup_survey_responses")
         # only the surveyed projects' persons: linkage costs their rows, not the whole programme's
         registrations = con.sql(followup.SURVEYED_PERSONS_REGISTRATIONS_SQL).pl()
-        con.register("surveyed_registrations", registrations.select("registration_id"))
-        identities = con.sql(
-            "select i.registration_id, i.person_key from raw.person_identities as i "
-            "semi join surveyed_registrations as r using (registration_id)").pl()
-        con.unregister("surveyed_registrations")
+    identities = registrations.select("registration_id", "person_key")
     links, summary = followup.link_respondents(registrations, identities, responses, privacy.secret())
     summary["registrations_compared"] = registrations.height
     with duckdb.get_connection() as con:

@@ -794,11 +794,12 @@ class IdentityResult:
 
 
 _REQUIRED = ("registration_id", "event_id")
-_OPTIONAL = (
+# What identifies a person in a registration row (or a survey response); each may be missing.
+IDENTITY_COLUMNS = (
     "first_name", "last_name", "patronymic", "full_name", "email", "phone", "organisation",
     "country_code",
 )
-INPUT_COLUMNS = (*_REQUIRED, *_OPTIONAL)  # all that resolution reads of a registration row
+INPUT_COLUMNS = (*_REQUIRED, *IDENTITY_COLUMNS)  # all that resolution reads of a registration row
 _NAME_COLUMNS = ("first_name", "last_name", "patronymic", "full_name")
 _EVIDENCE_SCHEMA = {"_a": pl.Int64, "_b": pl.Int64, "rule": pl.String, "score": pl.Float64}
 _LINK_SCHEMA = {"_lo": pl.Int64, "_hi": pl.Int64, "_rank": pl.Int32, "score": pl.Float64}
@@ -868,7 +869,7 @@ def encode_rows(rows: pl.DataFrame) -> tuple[CodedRows, pl.DataFrame]:
     df = rows.select(
         pl.col("registration_id").cast(pl.String),
         pl.col("event_id").cast(pl.String),
-        *[(pl.col(c) if c in rows.columns else pl.lit(None)).cast(pl.String).alias(c) for c in _OPTIONAL],
+        *[(pl.col(c) if c in rows.columns else pl.lit(None)).cast(pl.String).alias(c) for c in IDENTITY_COLUMNS],
     )
     # Stable row numbering, independent of input order.
     order = df["registration_id"].arg_sort().to_numpy()
@@ -1475,6 +1476,11 @@ def _unique_min(cluster: np.ndarray, value: np.ndarray) -> pl.DataFrame:
     """Per cluster, the smallest of its values (>= 0) that no other cluster has."""
     values = pl.DataFrame({"_c": cluster, "_v": value}).filter(pl.col("_v") >= 0).unique()
     return values.filter(pl.col("_c").n_unique().over("_v") == 1).group_by("_c").agg(pl.col("_v").min())
+
+
+def read_rows(con, relation: str = "raw.registrations") -> pl.DataFrame:
+    """The columns resolution reads (:data:`INPUT_COLUMNS`) of a DuckDB relation."""
+    return con.sql(f"select {', '.join(INPUT_COLUMNS)} from {relation}").pl()
 
 
 def resolve_persons(

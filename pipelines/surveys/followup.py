@@ -41,10 +41,8 @@ from pipelines.registrations.normalise import parse_date
 from pipelines.surveys.codebook import CodebookError, read_user_table
 
 REGISTRY_FILE = "surveys.csv"
-IDENTITY_COLUMNS = ("first_name", "last_name", "patronymic", "full_name", "email", "phone", "organisation",
-                    "country_code")
 # Every registration of every person (raw.person_identities) who registered for an event of a
-# project with a follow-up response; only the columns identity resolution reads.
+# project with a follow-up response: the columns identity resolution reads, and the person key.
 SURVEYED_PERSONS_REGISTRATIONS_SQL = f"""
     with surveyed_projects as (
         select distinct s.project_id
@@ -58,7 +56,7 @@ SURVEYED_PERSONS_REGISTRATIONS_SQL = f"""
         join raw.events as e on e.event_id = r.event_id
         where e.project_id in (select project_id from surveyed_projects)
     )
-    select r.registration_id, r.event_id, {", ".join(f"r.{c}" for c in IDENTITY_COLUMNS)}
+    select {", ".join(f"r.{c}" for c in identity.INPUT_COLUMNS)}, i.person_key
     from raw.registrations as r
     join raw.person_identities as i using (registration_id)
     where i.person_key in (select person_key from surveyed_persons)
@@ -125,7 +123,7 @@ def survey_year(name: str) -> str | None:
 
 
 def _identity_rows(frame: pl.DataFrame) -> list[pl.Expr]:
-    return [(pl.col(c) if c in frame.columns else pl.lit(None)).cast(pl.String).alias(c) for c in IDENTITY_COLUMNS]
+    return [(pl.col(c) if c in frame.columns else pl.lit(None)).cast(pl.String).alias(c) for c in identity.IDENTITY_COLUMNS]
 
 
 def link_respondents(registrations: pl.DataFrame, identities: pl.DataFrame, responses: pl.DataFrame,

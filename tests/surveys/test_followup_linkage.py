@@ -11,6 +11,9 @@ from pipelines.registrations import identity
 from pipelines.surveys.followup import link_respondents
 
 SECRET = b"survey-linkage-test-secret-0123456789abcdef"
+PERSON_COLUMNS = ["first_name", "last_name", "email", "organisation", "country_code"]
+REGISTRATION_COLUMNS = ["registration_id", "event_id", *PERSON_COLUMNS]
+RESPONSE_COLUMNS = ["response_id", "survey_id", *PERSON_COLUMNS]
 
 REGISTRATIONS = pl.DataFrame(
     [
@@ -20,7 +23,7 @@ REGISTRATIONS = pl.DataFrame(
         ("o1", "JC-E02", "Ольга", "Смирнова", "olga-smirnova@yandex.ru", "АНО «Креатив»", "RU"),
         ("m1", "JC-E04", "Mikael", "Berg", "mikael@bergdesign.se", "Berg Design AB", "SE"),
     ],
-    schema=["registration_id", "event_id", "first_name", "last_name", "email", "organisation", "country_code"],
+    schema=REGISTRATION_COLUMNS,
     orient="row",
 )
 
@@ -39,7 +42,7 @@ RESPONSES = pl.DataFrame(
         # the same name as a participant, but another organisation and no e-mail
         ("r6", "JC-FU-2017", "Anna", "Virtanen", None, "Helsingin kaupunki", "FI"),
     ],
-    schema=["response_id", "survey_id", "first_name", "last_name", "email", "organisation", "country_code"],
+    schema=RESPONSE_COLUMNS,
     orient="row",
 )
 
@@ -107,7 +110,7 @@ def _warehouse_with_two_projects():
             ("i1", "JC-E01", "Иван", "Петров", "ivan.petrov@sever.ru", "ООО «Север»", "RU"),
             ("m1", "NB-E01", "Mikael", "Berg", "mikael@bergdesign.se", "Berg Design AB", "SE"),
         ],
-        schema=["registration_id", "event_id", "first_name", "last_name", "email", "organisation", "country_code"],
+        schema=REGISTRATION_COLUMNS,
         orient="row",
     ).with_columns(*(pl.lit(None, pl.String).alias(c) for c in ("patronymic", "full_name", "phone")))
     identities = identity.resolve_persons(registrations, SECRET).assignments
@@ -117,7 +120,7 @@ def _warehouse_with_two_projects():
             ("r2", "JC-FU", "Mikael", "Berg", "mikael@bergdesign.se", None, "SE"),  # never at a JC event
             ("r3", "JC-FU", "Иван", "Петров", "IVAN.PETROV@SEVER.RU", None, "RU"),
         ],
-        schema=["response_id", "survey_id", "first_name", "last_name", "email", "organisation", "country_code"],
+        schema=RESPONSE_COLUMNS,
         orient="row",
     )
     con = duckdb.connect()
@@ -144,7 +147,9 @@ def test_linkage_compares_respondents_with_the_surveyed_projects_persons_only():
     # Anna's and Ivan's rows (Anna's NB registration too: she is a JC participant); not Mikael's
     assert sorted(scoped["registration_id"]) == ["a1", "a2", "i1"]
     keys = dict(zip(identities["registration_id"], identities["person_key"]))
-    links, summary = link_respondents(scoped, identities, responses, SECRET)
+    # each row carries its person key, so linkage needs no second read of raw.person_identities
+    assert dict(zip(scoped["registration_id"], scoped["person_key"])) == {r: keys[r] for r in ("a1", "a2", "i1")}
+    links, summary = link_respondents(scoped, scoped.select("registration_id", "person_key"), responses, SECRET)
     by_id = {row["response_id"]: row for row in links.iter_rows(named=True)}
     assert (by_id["r1"]["link_status"], by_id["r1"]["person_key"]) == ("linked", keys["a1"])
     assert (by_id["r3"]["link_status"], by_id["r3"]["person_key"]) == ("linked", keys["i1"])
