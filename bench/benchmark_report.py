@@ -28,9 +28,10 @@ STAGE_NOTES = {
         "given, and does none of the detection, validation or quarantine."),
     "identity": (
         "Identity resolution over every registration row on every build (`pipelines.registrations."
-        "identity`: integer codes of distinct values, blocking by e-mail, name and organisation or "
-        "phone, fuzzy name scores only within blocks, one HMAC per person). It is not in the floor and is "
-        "timed on its own; it is not incremental yet, so it weighs on the incremental build."),
+        "identity.resolve_warehouse`): DuckDB sorts and codes the rows (integer codes of distinct values), "
+        "Python blocks by e-mail, name and organisation or phone, scores fuzzy names only within blocks and "
+        "hashes one key per person, and DuckDB joins the results back to the registration ids. It is not in "
+        "the floor and is timed on its own; it is not incremental yet, so it weighs on the incremental build."),
     "dbt": (
         "`dbt build`: every model rebuilt as a table (two dbt threads; DuckDB memory limit "
         "from the profile) "
@@ -62,11 +63,10 @@ QUERY_NOTE = (
 # Why a stage holds the memory it holds (used when the peak misses the goal).
 MEMORY_NOTES = {
     "identity": (
-        "Identity resolution holds every registration row in one process: the rows' texts until they "
-        "are coded, then per row integer codes, node and cluster arrays and the candidate links (about "
-        "0.6 GB per million rows), and the assignments and evidence written back. Bounded memory needs "
-        "resolution by independent partitions (connected blocks never link across) or new rows against "
-        "stored clusters."),
+        "Identity resolution holds per row integer codes, node and cluster arrays and the candidate links "
+        "in one process (about 0.3 GB per million rows); the rows' texts stay in DuckDB, which is held to "
+        "256 MB while Python resolves. Lower memory needs resolution by independent partitions or new rows "
+        "against stored clusters."),
     "ingest": (
         "The registration loader's parent process (the batch of rows being written and DuckDB's buffers, "
         "limited by `CCI_INGEST_DUCKDB_MEMORY_LIMIT`) and one reader process per core."),

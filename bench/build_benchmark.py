@@ -12,7 +12,8 @@ For each scale N (true participations) it
    files to published marts, dashboards and exports, with an empty warehouse (no registration
    file loaded yet), and reports wall time, the peak resident memory of the process tree and the
    time of each stage from the run's step statistics;
-3. times identity resolution on its own (``resolve_persons`` on the built raw.registrations);
+3. times identity resolution on its own (``resolve_warehouse``, as the asset runs it, on the
+   built raw.registrations, into a scratch schema);
 4. runs the floor (``benchmark_floor``: the same raw files and compiled dbt models in one
    DuckDB connection) and prints build / floor;
 5. times typical researcher queries on the published marts (median of ``--query-runs``);
@@ -224,29 +225,27 @@ def truth_check(data_dir: Path) -> dict:
 def _phase_identity(args: argparse.Namespace) -> dict:
     import duckdb
 
-    from benchmark_support import memory_watch
+    from benchmark_support import memory_watch, tree_rss_bytes
     from pipelines import privacy, settings
-    from pipelines.registrations.identity import encode_rows, read_rows, resolve_encoded
+    from pipelines.registrations.identity import resolve_warehouse
 
     settings.export_environment(args.data_dir)
-    con = duckdb.connect(str(settings.warehouse_db()), read_only=True)
-    registrations = read_rows(con)  # what the asset reads
-    con.close()
     secret = privacy.secret()
+    # as the asset does, with its memory limit; written to a scratch schema, dropped after
+    con = duckdb.connect(str(settings.warehouse_db()), config={"memory_limit": settings.ingest_duckdb_memory_limit()})
     stop, peak = memory_watch(os.getpid())
-    from benchmark_support import tree_rss_bytes
-
     before = tree_rss_bytes(os.getpid())
     started = time.perf_counter()
-    rows = registrations.height
-    coded, ids = encode_rows(registrations)  # as the asset does: the texts go once coded
-    del registrations
-    result = resolve_encoded(coded, ids, secret)
-    seconds = time.perf_counter() - started
-    stop.set()
-    return {"seconds": round(seconds, 2), "rows": rows,
-            "persons": result.assignments["person_key"].n_unique(), "links": result.evidence.height,
-            "comparisons": result.stats.get("comparisons"), "largest_fuzzy_block": result.stats.get("largest_fuzzy_block"),
+    try:
+        stats = resolve_warehouse(con, secret, assignments_table="bench_identity.person_identities",
+                                  evidence_table="bench_identity.person_match_evidence")
+        seconds = time.perf_counter() - started
+    finally:
+        stop.set()
+        con.execute("drop schema if exists bench_identity cascade")
+        con.close()
+    return {"seconds": round(seconds, 2), "rows": stats["rows"], "persons": stats["persons"], "links": stats["links"],
+            "comparisons": stats.get("comparisons"), "largest_fuzzy_block": stats.get("largest_fuzzy_block"),
             "rss_before_gb": round(before / 1024**3, 3), "peak_during_gb": round(peak[0] / 1024**3, 3),
             "added_gb": round((peak[0] - before) / 1024**3, 3), **self_peak_rss_gb()}
 

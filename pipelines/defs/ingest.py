@@ -226,20 +226,13 @@ def erased_persons_absent(duckdb: DuckDBResource) -> dg.AssetCheckResult:
 )
 def raw_person_identities(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as con:
-        # coded at once, so the texts (gigabytes at ten million rows) are freed before resolution
-        coded, ids = identity.encode_rows(identity.read_rows(con))
-    result = identity.resolve_encoded(coded, ids, privacy.secret())
-    assignments = result.assignments.select(
-        "registration_id", "person_key", "organisation_key", "person_cluster", "match_rule"
-    )
-    with duckdb.get_connection() as con:
-        replace_table(con, "raw.person_identities", assignments)
-        replace_table(con, "raw.person_match_evidence", result.evidence)
+        # resolved from DuckDB and written back by joins: Python holds integer codes only
+        stats = identity.resolve_warehouse(con, privacy.secret())
     return dg.MaterializeResult(
         metadata={
-            "registrations": assignments.height,
-            "persons": assignments["person_key"].n_unique(),
-            "links": result.evidence.height,
-            "stats": dg.MetadataValue.json(json.loads(json.dumps(getattr(result, "stats", {}), default=str))),
+            "registrations": stats["rows"],
+            "persons": stats["persons"],
+            "links": stats["links"],
+            "stats": dg.MetadataValue.json(json.loads(json.dumps(stats, default=str))),
         }
     )

@@ -115,16 +115,18 @@ recall on the synthetic evaluation set: ``bench/identity_eval.py``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
@@ -890,6 +892,86 @@ def encode_rows(rows: pl.DataFrame) -> tuple[CodedRows, pl.DataFrame]:
     return coded, ids
 
 
+# The value groups a row is coded by, as in :class:`CodedRows` (code array, columns).
+_CODE_GROUPS = (
+    ("email", ("email",)),
+    ("name", _NAME_COLUMNS),
+    ("phone", ("phone", "country_code")),
+    ("country", ("country_code",)),
+    ("organisation", ("organisation", "country_code")),
+)
+
+
+_ROWS = "_identity_rows"  # temp view: the relation's rows, numbered (_r) in coded order
+
+
+@contextlib.contextmanager
+def _rows_table(con, relation: str) -> Iterator[int]:
+    """:data:`_ROWS` while the block runs; yields its row count.
+
+    The rows are stored sorted and numbered by their row ids: an ordered copy takes a
+    quarter of the time of numbering by a window over ten million wide rows.  The order is
+    kept because insertion order is preserved (set for the copy if the connection had not)."""
+    texts = ", ".join(f"{c}::varchar as {c}" for c in IDENTITY_COLUMNS)
+    [(preserved,)] = con.execute("select current_setting('preserve_insertion_order')").fetchall()
+    try:
+        con.execute("set preserve_insertion_order = true")
+        con.execute(
+            f"create or replace temp table {_ROWS}_sorted as select registration_id::varchar as registration_id, "
+            f"event_id::varchar as event_id, {texts} from {relation} order by registration_id"
+        )
+    finally:
+        con.execute(f"set preserve_insertion_order = {str(bool(preserved)).lower()}")
+    con.execute(f"create or replace temp view {_ROWS} as select rowid as _r, * from {_ROWS}_sorted")
+    try:
+        [(n, distinct)] = con.execute(f"select count(*), count(distinct registration_id) from {_ROWS}").fetchall()
+        if distinct != n:
+            raise ValueError("registration_id must be unique (and present)")
+        yield n
+    finally:
+        con.execute(f"drop view if exists {_ROWS}")
+        con.execute(f"drop table if exists {_ROWS}_sorted")
+
+
+@contextlib.contextmanager
+def _duckdb_buffers_released(con, limit: str = "256MB") -> Iterator[None]:
+    """DuckDB's memory held to ``limit`` while Python resolves: DuckDB spills the rows table
+    and hands its buffers back (at ten million rows, 1.5 GB the resolution can use);
+    the connection's own limit is set again afterwards."""
+    [(previous,)] = con.execute("select current_setting('memory_limit')").fetchall()
+    con.execute(f"set memory_limit = '{limit}'")
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = '{previous}'")
+
+
+def _code_rows_table(con, n: int) -> CodedRows:
+    codes: dict[str, np.ndarray] = {}
+    tables: dict[str, pl.DataFrame] = {}
+    for group, columns in _CODE_GROUPS:
+        listed = ", ".join(columns)
+        con.execute(
+            f"create or replace temp table _identity_values as select {listed}, _rows, "
+            "(row_number() over (order by _first) - 1)::bigint as _code from ("
+            f"select {listed}, min(_r) as _first, count(*)::bigint as _rows from {_ROWS} group by {listed})"
+        )
+        try:
+            tables[group] = con.sql(f"select {listed}, _rows from _identity_values order by _code").pl()
+            matched = " and ".join(f"r.{c} is not distinct from v.{c}" for c in columns)
+            pairs = con.execute(f"select r._r, v._code from {_ROWS} r join _identity_values v on {matched}").fetchnumpy()
+        finally:
+            con.execute("drop table if exists _identity_values")
+        code = np.empty(n, dtype=np.int64)
+        code[np.asarray(pairs["_r"], dtype=np.int64)] = np.asarray(pairs["_code"], dtype=np.int64)
+        codes[group] = code
+        del pairs
+    return CodedRows(
+        **codes, emails=tables["email"], names=tables["name"], phones=tables["phone"],
+        organisations=tables["organisation"], countries=tables["country"],
+    )
+
+
 def _dense_codes(values: list[str | None] | pl.Series) -> tuple[np.ndarray, list[str]]:
     """Codes (-1 for None) numbering the distinct values in sorted order, and those values:
     comparing codes compares the strings."""
@@ -962,10 +1044,10 @@ class _Nodes:
     first: np.ndarray  # per node: its first row
     of_row: np.ndarray  # per row: its node
     size: np.ndarray  # per node: rows
-    frame: pl.DataFrame  # per node: _i (node), E, N, T, P, PH, K, C, _pe (personal email)
 
 
-def _collapse(f: _Features) -> _Nodes:
+def _collapse(f: _Features) -> tuple[_Nodes, pl.DataFrame]:
+    """The nodes, and per node: _i (node), E, N, T, P, PH, K, C, _pe (personal email)."""
     n = len(f.E)
     rows = pl.DataFrame(
         {"_r": np.arange(n, dtype=np.int64), "E": f.E, "N": f.N, "P": f.P, "PH": f.PH, "K": f.K, "C": f.C}
@@ -992,7 +1074,7 @@ def _collapse(f: _Features) -> _Nodes:
             _nullable(np.where(personal, e, -1), "_pe"),
         ]
     )
-    return _Nodes(first=first_rows, of_row=of_row, size=size, frame=frame)
+    return _Nodes(first=first_rows, of_row=of_row, size=size), frame
 
 
 def _star_hubs(df: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
@@ -1291,8 +1373,8 @@ def resolve_coded(
             coded.organisations, secret=secret, threshold=org_threshold
         )
     f = _features(coded, org_table)
-    nodes = _collapse(f)
-    df = nodes.frame
+    del coded  # a caller that hands its codes over frees them here (ten million rows: 0.4 GB)
+    nodes, df = _collapse(f)
     m = df.height
     first = nodes.first
 
@@ -1316,6 +1398,8 @@ def resolve_coded(
             phone_fuzzy_links.cast(_EVIDENCE_SCHEMA),
         ]
     )
+    # Intermediates go as soon as they are used: at ten million rows each is hundreds of MB.
+    del df, email_frame, fuzzy_links, phone_fuzzy_links
     # One row per unordered pair, keeping the strongest rule.
     links = (
         links.select(
@@ -1331,6 +1415,7 @@ def resolve_coded(
     hi = links["_hi"].to_numpy()
     rank = links["_rank"].to_numpy().astype(np.int64)
     score = links["score"].to_numpy()
+    del links
     node_label = _components(m, lo, hi)
     node_p = f.P[first]
 
@@ -1339,6 +1424,7 @@ def resolve_coded(
     hubs = np.full((3, m), -1, dtype=np.int64)
     for k, frame in enumerate((email_hubs, org_hubs, phone_hubs)):
         hubs[k, frame["_i"].to_numpy()] = frame["_hub"].to_numpy()
+    del email_hubs, org_hubs, phone_hubs, frame
     dup_rows = np.flatnonzero(first[nodes.of_row] != np.arange(n))
     dup_node = nodes.of_row[dup_rows]
     dup_links = []
@@ -1351,6 +1437,7 @@ def resolve_coded(
     d_lo = np.concatenate([x[0] for x in dup_links])
     d_hi = np.concatenate([x[1] for x in dup_links])
     d_rank = np.concatenate([x[2] for x in dup_links])
+    del hubs, dup_links, dup_rows, dup_node, hub, mask
 
     row_label = first[node_label[nodes.of_row]]
     component = row_label.copy()
@@ -1478,11 +1565,6 @@ def _unique_min(cluster: np.ndarray, value: np.ndarray) -> pl.DataFrame:
     return values.filter(pl.col("_c").n_unique().over("_v") == 1).group_by("_c").agg(pl.col("_v").min())
 
 
-def read_rows(con, relation: str = "raw.registrations") -> pl.DataFrame:
-    """The columns resolution reads (:data:`INPUT_COLUMNS`) of a DuckDB relation."""
-    return con.sql(f"select {', '.join(INPUT_COLUMNS)} from {relation}").pl()
-
-
 def resolve_persons(
     rows: pl.DataFrame,
     secret: bytes,
@@ -1532,3 +1614,95 @@ def resolve_encoded(
     return IdentityResult(
         assignments=assignments, evidence=evidence, organisations=result.organisations, stats=result.stats
     )
+
+
+def resolve_warehouse(
+    con,
+    secret: bytes,
+    *,
+    relation: str = "raw.registrations",
+    assignments_table: str = "raw.person_identities",
+    evidence_table: str = "raw.person_match_evidence",
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+    org_threshold: float = ORGANISATION_THRESHOLD,
+) -> dict[str, int | float]:
+    """:func:`resolve_persons` of a DuckDB relation, written back as tables: the same rows as
+    its ``assignments`` and ``evidence`` (in the same order).  The texts stay in DuckDB:
+    Python holds integer codes only, and the tables are built by joins on row numbers, so
+    ten million rows resolve in a few GB (DuckDB spills within its memory limit).
+    Returns the resolution's stats plus ``persons``."""
+    with _rows_table(con, relation) as n:
+
+        def registration_ids(index: np.ndarray) -> list[str]:
+            wanted = pa.table({"_r": np.asarray(index, dtype=np.int64), "_k": np.arange(len(index), dtype=np.int64)})
+            con.register("_identity_wanted", wanted)
+            try:
+                found = con.execute(
+                    f"select r.registration_id from _identity_wanted w join {_ROWS} r using (_r) order by w._k"
+                ).fetchall()
+            finally:
+                con.unregister("_identity_wanted")
+            return [rid for (rid,) in found]
+
+        coded = [_code_rows_table(con, n)]
+        with _duckdb_buffers_released(con):
+            # the codes are handed over (popped), so resolution frees them once used
+            result = resolve_coded(
+                coded.pop(), secret, registration_ids, fuzzy_threshold=fuzzy_threshold, org_threshold=org_threshold,
+            )
+        frames = {
+            "_identity_rows_out": pa.table({
+                "_r": np.arange(n, dtype=np.int64),
+                "person_cluster": result.cluster.astype(np.int64),
+                "_org": result.org_key.astype(np.int64),
+                "_rule": result.rule.astype(np.int64),
+            }),
+            "_identity_persons": pa.table({
+                "person_cluster": np.arange(len(result.person_keys), dtype=np.int64),
+                "person_key": pa.array(result.person_keys, pa.string()),
+            }),
+            "_identity_organisations": pa.table({
+                "_org": np.arange(len(result.org_keys), dtype=np.int64),
+                "organisation_key": pa.array(result.org_keys, pa.string()),
+            }),
+            "_identity_rules": pa.table({
+                "_rule": np.arange(len(_MATCH_RULES), dtype=np.int64), "match_rule": list(_MATCH_RULES),
+            }),
+            "_identity_links": pa.table({
+                "_k": np.arange(len(result.left), dtype=np.int64),
+                "_left": result.left.astype(np.int64),
+                "_right": result.right.astype(np.int64),
+                "_rule": result.link_rule.astype(np.int64),
+                # rounded as resolve_persons rounds (polars), not by DuckDB's own rule
+                "score": pl.Series(result.link_score, dtype=pl.Float64).round(4).to_arrow(),
+            }),
+        }
+        for name, frame in frames.items():
+            con.register(name, frame)
+        try:
+            for table in (assignments_table, evidence_table):
+                con.execute(f"create schema if not exists {table.split('.')[0]}")
+            con.execute("begin transaction")
+            con.execute(
+                f"create or replace table {assignments_table} as "
+                "select r.registration_id, p.person_key, o.organisation_key, a.person_cluster, m.match_rule "
+                f"from _identity_rows_out a join {_ROWS} r using (_r) "
+                "join _identity_persons p using (person_cluster) "
+                "left join _identity_organisations o using (_org) "
+                "join _identity_rules m using (_rule) order by a._r"
+            )
+            con.execute(
+                f"create or replace table {evidence_table} as "
+                "select l.registration_id as left_registration_id, r.registration_id as right_registration_id, "
+                "m.rule, k.score "
+                f"from _identity_links k join {_ROWS} l on l._r = k._left join {_ROWS} r on r._r = k._right "
+                "join (select _rule, match_rule as rule from _identity_rules) m using (_rule) order by k._k"
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        finally:
+            for name in frames:
+                con.unregister(name)
+    return {**result.stats, "persons": len(set(result.person_keys))}

@@ -39,6 +39,7 @@ from pipelines.registrations.identity import (
     organisation_similarity,
     parse_person_name,
     resolve_persons,
+    resolve_warehouse,
 )
 
 SECRET = b"test-secret-test-secret-test-secret-0123"
@@ -714,3 +715,74 @@ def test_keyed_hashes_equal_the_plain_hmac():
         assert privacy.keyed_hashes("person", values, key) == expected
         assert [privacy.keyed_hash("person", v, key) for v in values] == expected
         assert privacy.person_key(values[0], key) == expected[0]
+
+
+# --------------------------------------------------------------------------- resolution inside DuckDB
+
+
+def _warehouse_with(rows: pl.DataFrame):
+    import duckdb
+
+    con = duckdb.connect()
+    full = rows.with_columns(*[pl.lit(None, dtype=pl.String).alias(c) for c in COLUMNS if c not in rows.columns])
+    con.register("_incoming", full.select(COLUMNS).to_arrow())
+    con.execute("create schema raw; create table raw.registration_rows as select * from _incoming")
+    con.unregister("_incoming")
+    # as in the warehouse, the relation is a view
+    con.execute("create view raw.registrations as select * from raw.registration_rows")
+    return con
+
+
+def assert_warehouse_same(rows: pl.DataFrame) -> dict:
+    """resolve_warehouse writes the tables resolve_persons returns, row for row."""
+    con = _warehouse_with(rows)
+    stats = resolve_warehouse(con, SECRET)
+    expected = resolve_persons(rows, SECRET)
+    written = con.sql("select * from raw.person_identities").pl()
+    assert written.equals(
+        expected.assignments.select("registration_id", "person_key", "organisation_key", "person_cluster", "match_rule")
+    )
+    assert con.sql("select * from raw.person_match_evidence").pl().equals(expected.evidence)
+    assert {k: v for k, v in stats.items() if k != "persons"} == expected.stats
+    assert stats["persons"] == expected.assignments["person_key"].n_unique()
+    # nothing of the work is left behind on the connection
+    assert con.sql("select count(*) from duckdb_tables() where temporary").fetchall() == [(0,)]
+    assert con.sql("select count(*) from duckdb_views() where temporary and not internal").fetchall() == [(0,)]
+    return stats
+
+
+def test_resolution_in_duckdb_writes_what_resolve_persons_returns():
+    for seed in range(4):
+        assert_warehouse_same(hard_rows(seed))
+    # input order and ids that sort differently as bytes than as letters (ё after я, Z before a)
+    shuffled = hard_rows(9).sample(fraction=1.0, shuffle=True, seed=3)
+    ids = [("ё" if k % 3 == 0 else "Z" if k % 3 == 1 else "a") + rid for k, rid in enumerate(shuffled["registration_id"])]
+    assert_warehouse_same(shuffled.with_columns(pl.Series("registration_id", ids)))
+    rows, _ = make_evaluation_set(1500, seed=1)
+    assert_warehouse_same(rows)
+
+
+def test_resolution_in_duckdb_on_small_inputs_and_fallback_keys():
+    assert_warehouse_same(pl.DataFrame(schema={c: pl.String for c in COLUMNS}))
+    # no email, no name: every person is keyed by its registration (looked up in DuckDB)
+    stats = assert_warehouse_same(pl.DataFrame({"registration_id": ["b", "a", "c"], "event_id": ["E", "E", "F"]}))
+    assert stats["clusters"] == 3
+    assert_warehouse_same(hard_rows(5, people=3, rows=4))
+
+
+def test_resolution_in_duckdb_restores_the_connection_settings_and_refuses_duplicate_ids():
+    con = _warehouse_with(hard_rows(2, people=10, rows=40))
+    con.execute("set memory_limit = '1GB'")
+    con.execute("set preserve_insertion_order = false")
+    setting = "select current_setting('memory_limit'), current_setting('preserve_insertion_order')"
+    before = con.execute(setting).fetchall()
+    resolve_warehouse(con, SECRET)
+    [(limit, preserved)] = con.execute(setting).fetchall()
+    assert preserved is False
+    # DuckDB prints its limit rounded to 0.1 of a unit; that print is all there is to restore
+    amount, unit = limit.split()
+    assert unit == before[0][0].split()[1] and abs(float(amount) - float(before[0][0].split()[0])) < 0.11
+    con.execute("insert into raw.registration_rows select * from raw.registration_rows limit 1")
+    with pytest.raises(ValueError, match="unique"):
+        resolve_warehouse(con, SECRET, assignments_table="raw.other_identities")
+    assert con.sql("select count(*) from duckdb_tables() where table_name = 'other_identities'").fetchall() == [(0,)]
