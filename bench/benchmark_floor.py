@@ -51,11 +51,15 @@ PLACEHOLDERS = ("", "-", "—", "–", "n/a", "н/д", "нет данных", ".
 
 def file_manifests(data_dir: Path, built: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The reader's manifest of every loaded registration file, as the build stored it
-    (``raw.registration_parses``): how each file was read is the plan, not part of the floor."""
-    return built.sql(
+    (``raw.registration_parses``): how each file was read is the plan, not part of the floor.
+    Only files still on disk: a build that later loaded another file (the benchmark's
+    incremental event, removed after it) still describes the generated set."""
+    manifests = built.sql(
         "select f._source_file as source_file, f._file_hash as file_hash, p.manifest "
         "from built.raw.registration_files as f join built.raw.registration_parses as p using (_source_file) "
         "where f.status = 'loaded'").pl()
+    raw_root = Path(data_dir) / "raw"
+    return manifests.filter(pl.Series([(raw_root / f).is_file() for f in manifests["source_file"]], dtype=pl.Boolean))
 
 
 _ENV_VAR = re.compile(r"""\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*\}\}""")
@@ -459,7 +463,10 @@ def _run_models(con: duckdb.DuckDBPyConnection, target: Path) -> int:
         relation = f'"{node["database"]}"."{node["schema"]}"."{node.get("alias") or node["name"]}"'
         kind = "view" if materialized == "view" else "table"
         con.execute(f'create schema if not exists "{node["database"]}"."{node["schema"]}"')
-        con.execute(f"create or replace {kind} {relation} as {sql}")
+        try:
+            con.execute(f"create or replace {kind} {relation} as {sql}")
+        except duckdb.Error as error:
+            raise RuntimeError(f"floor: {uid} failed after {count} models: {error}") from error
         count += 1
     return count
 

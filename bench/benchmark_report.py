@@ -309,6 +309,8 @@ def _scale_table(records: list[dict]) -> list[str]:
         row("published vs ground truth (unique participants, summed over projects)", _truth),
         row("load average (1 min) start → end of build", lambda r: "→".join(
             f"{_phase(r, 'build').get(k, [0])[0]:.1f}" for k in ("load_before", "load_after")) if _phase(r, "build") else "–"),
+        row("phases run again on the same build (`--rerun`)", lambda r: ", ".join(
+            f"{name} ({when[:16].replace('T', ' ')} UTC)" for name, when in sorted(r.get("reruns", {}).items())) or "–"),
         "",
     ]
 

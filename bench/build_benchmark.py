@@ -312,6 +312,10 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
                     # the dbt profile's, as the build and the floor run with it
                     "duckdb_memory_limit": duckdb_settings().get("memory_limit"),
                     "to_published_only": bool(args.to_published)}
+    if args.rerun:
+        # phases of the recorded build, run again on its warehouse and marts (which must be there)
+        record = json.loads((RESULTS_DIR / f"p{participations}.json").read_text(encoding="utf-8"))
+        record.setdefault("reruns", {})
     build_args = ["--to-published"] if args.to_published else []
 
     def phase(name: str, extra: list[str], label: str | None = None) -> PhaseRun:
@@ -328,6 +332,14 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
         _save(record)
         return run
 
+    if args.rerun:
+        rerun_args = {"identity": [], "queries": ["--query-runs", str(args.query_runs)],
+                      "floor": ["--dbt-target", str(record["phases"]["build"]["result"].get("dbt_target"))]}
+        for name in args.rerun:
+            phase(name, rerun_args[name])
+            record["reruns"][name] = _now()
+        _save(record)
+        return record
     generated = phase("generate", ["--participations", str(participations), "--seed", str(args.seed)])
     if generated.returncode != 0:
         return record
@@ -481,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="builds stop at the published marts: no dashboards and no funder deliveries (they "
                              "have their own benchmarks, bench/dashboards_benchmark.py and bench/exports_benchmark.py)")
     parser.add_argument("--report-only", action="store_true", help="only rewrite docs/benchmarks.md")
+    parser.add_argument("--rerun", type=lambda v: v.split(","), default=None, metavar="PHASES",
+                        help="run these of identity,floor,queries again on the recorded build of each scale "
+                             "(its warehouse and marts must still be there) and update its record")
     # a phase run by the driver in a child process
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
@@ -498,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmark_report import write_report
 
+    if args.rerun and not set(args.rerun) <= {"identity", "floor", "queries"}:
+        parser.error("--rerun takes identity, floor and queries")
     if not args.report_only:
         scales = sorted(set((args.participations or []) + (list(SCALES_ALL) if args.all else [])))
         if not scales:
