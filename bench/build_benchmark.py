@@ -307,15 +307,16 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
     common = {"memory_limit_gb": args.memory_limit_gb, "timeout_s": args.phase_timeout_min * 60, "env": env}
     from benchmark_floor import duckdb_settings
 
-    record: dict = {"participations": participations, "started_at": _now(), "data_dir": str(data_dir),
-                    "machine": machine(), "phases": {},
-                    # the dbt profile's, as the build and the floor run with it
-                    "duckdb_memory_limit": duckdb_settings().get("memory_limit"),
-                    "to_published_only": bool(args.to_published)}
     if args.rerun:
         # phases of the recorded build, run again on its warehouse and marts (which must be there)
         record = json.loads((RESULTS_DIR / f"p{participations}.json").read_text(encoding="utf-8"))
         record.setdefault("reruns", {})
+    else:
+        record = {"participations": participations, "started_at": _now(), "data_dir": str(data_dir),
+                  "machine": machine(), "phases": {},
+                  # the dbt profile's, as the build and the floor run with it
+                  "duckdb_memory_limit": duckdb_settings().get("memory_limit"),
+                  "to_published_only": bool(args.to_published)}
     build_args = ["--to-published"] if args.to_published else []
 
     def phase(name: str, extra: list[str], label: str | None = None) -> PhaseRun:

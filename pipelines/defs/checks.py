@@ -33,7 +33,7 @@ Metadata of a mart check: ``rows``, ``expectations``, ``validated`` (``gx whole 
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
+from contextlib import nullcontext
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -41,6 +41,7 @@ from dagster_duckdb import DuckDBResource
 from pipelines import quality
 from pipelines.defs.resources import WAREHOUSE_POOL
 from pipelines.lib.dbt_manifest import mart_names
+from pipelines.lib.warehouse_io import duckdb_setting, has_default_setting
 from pipelines.quality import MartSuite, all_suites, gx_runner, personal_data, profile, pushdown
 from pipelines.quality.personal_data import EMAIL_PATTERN, PHONE_PATTERN  # noqa: F401 - part of this module's interface
 from pipelines.quality.reader import Reader, quote
@@ -72,33 +73,16 @@ def validate_frame(name: str, frame, expectations: list) -> tuple[bool, list[dic
     return gx_runner.validate_frame(name, frame, expectations)
 
 
-@contextmanager
-def duckdb_memory_limit(con, limit: str):
-    """Hold DuckDB to ``limit`` for the block if it runs with its default limit (most of the
-    machine's memory), and give it back its default afterwards. A limit someone configured is
-    left as it is (DuckDB only prints a limit rounded, so it could not be restored exactly)."""
-    import duckdb
-
-    setting = "select current_setting('memory_limit')"
-    with duckdb.connect() as fresh:
-        default = fresh.execute(setting).fetchone()[0]
-    if con.execute(setting).fetchone()[0] != default:
-        yield
-        return
-    con.execute(f"set memory_limit = '{limit}'")
-    try:
-        yield
-    finally:
-        con.execute("reset memory_limit")
-
-
 def check_mart(con, mart: str, suites: list[MartSuite]) -> dict:
     """Validate one mart (see the module docstring); return passed, failures and what was done."""
     reader = Reader(con)
     relation = f"marts.{quote(mart)}"
     columns = reader.columns("marts", mart)
     rows = reader.one(f"select count(*) from {relation}")[0]
-    with duckdb_memory_limit(con, DUCKDB_MEMORY_LIMIT):
+    # held to DUCKDB_MEMORY_LIMIT only when DuckDB runs with its default (most of the machine's
+    # memory): a limit someone configured is left as it is
+    capped = has_default_setting(con, "memory_limit")
+    with duckdb_setting(con, "memory_limit", DUCKDB_MEMORY_LIMIT) if capped else nullcontext():
         values = profile.build(reader, relation, personal_data.profile_columns(columns))
         try:
             failures = personal_data.scan(reader, relation, columns, values)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -16,6 +19,31 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _default_setting(name: str):
+    with duckdb.connect() as fresh:
+        return fresh.execute("select current_setting(?)", [name]).fetchall()[0][0]
+
+
+def has_default_setting(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connection runs with DuckDB's own default for setting ``name``."""
+    return con.execute("select current_setting(?)", [name]).fetchall()[0][0] == _default_setting(name)
+
+
+@contextmanager
+def duckdb_setting(con: duckdb.DuckDBPyConnection, name: str, value: str) -> Iterator[None]:
+    """DuckDB setting ``name`` set to ``value`` for the block, then given back what it was: DuckDB's
+    default by a reset, else the value as DuckDB prints it (a memory limit rounded to 0.1 of its
+    unit: DuckDB tells no more)."""
+    [(previous,)] = con.execute("select current_setting(?)", [name]).fetchall()
+    default = previous == _default_setting(name)
+    con.execute(f"set {name} = '{value}'")
+    try:
+        yield
+    finally:
+        con.execute(f"reset {name}" if default else f"set {name} = '{previous}'")
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, qualified_name: str, frame: pl.DataFrame) -> int:

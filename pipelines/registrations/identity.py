@@ -131,6 +131,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 from pipelines import privacy
+from pipelines.lib.warehouse_io import duckdb_setting
 from pipelines.registrations.transliteration import name_tokens, to_latin, token_key
 
 __all__ = [
@@ -913,15 +914,11 @@ def _rows_table(con, relation: str) -> Iterator[int]:
     quarter of the time of numbering by a window over ten million wide rows.  The order is
     kept because insertion order is preserved (set for the copy if the connection had not)."""
     texts = ", ".join(f"{c}::varchar as {c}" for c in IDENTITY_COLUMNS)
-    [(preserved,)] = con.execute("select current_setting('preserve_insertion_order')").fetchall()
-    try:
-        con.execute("set preserve_insertion_order = true")
+    with duckdb_setting(con, "preserve_insertion_order", "true"):
         con.execute(
             f"create or replace temp table {_ROWS}_sorted as select registration_id::varchar as registration_id, "
             f"event_id::varchar as event_id, {texts} from {relation} order by registration_id"
         )
-    finally:
-        con.execute(f"set preserve_insertion_order = {str(bool(preserved)).lower()}")
     con.execute(f"create or replace temp view {_ROWS} as select rowid as _r, * from {_ROWS}_sorted")
     try:
         [(n, distinct)] = con.execute(f"select count(*), count(distinct registration_id) from {_ROWS}").fetchall()
@@ -931,19 +928,6 @@ def _rows_table(con, relation: str) -> Iterator[int]:
     finally:
         con.execute(f"drop view if exists {_ROWS}")
         con.execute(f"drop table if exists {_ROWS}_sorted")
-
-
-@contextlib.contextmanager
-def _duckdb_buffers_released(con, limit: str = "256MB") -> Iterator[None]:
-    """DuckDB's memory held to ``limit`` while Python resolves: DuckDB spills the rows table
-    and hands its buffers back (at ten million rows, 1.5 GB the resolution can use);
-    the connection's own limit is set again afterwards."""
-    [(previous,)] = con.execute("select current_setting('memory_limit')").fetchall()
-    con.execute(f"set memory_limit = '{limit}'")
-    try:
-        yield
-    finally:
-        con.execute(f"set memory_limit = '{previous}'")
 
 
 def _code_rows_table(con, n: int) -> CodedRows:
@@ -1572,21 +1556,10 @@ def resolve_persons(
     fuzzy_threshold: float = FUZZY_THRESHOLD,
     org_threshold: float = ORGANISATION_THRESHOLD,
 ) -> IdentityResult:
-    """Cluster registration rows into persons (see the module docstring for the rules)."""
+    """Cluster registration rows into persons (see the module docstring for the rules): rows in
+    memory, for small sets such as follow-up linkage; :func:`resolve_warehouse` gives the same
+    for a warehouse relation, keeping the texts in DuckDB."""
     coded, ids = encode_rows(rows)
-    return resolve_encoded(coded, ids, secret, fuzzy_threshold=fuzzy_threshold, org_threshold=org_threshold)
-
-
-def resolve_encoded(
-    coded: CodedRows,
-    ids: pl.DataFrame,
-    secret: bytes,
-    *,
-    fuzzy_threshold: float = FUZZY_THRESHOLD,
-    org_threshold: float = ORGANISATION_THRESHOLD,
-) -> IdentityResult:
-    """:func:`resolve_persons` on rows already encoded (:func:`encode_rows`): a caller that
-    drops the rows' texts once they are coded resolves ten million rows without holding them."""
     registration_id = ids["registration_id"]
     result = resolve_coded(
         coded,
@@ -1645,7 +1618,9 @@ def resolve_warehouse(
             return [rid for (rid,) in found]
 
         coded = [_code_rows_table(con, n)]
-        with _duckdb_buffers_released(con):
+        # DuckDB held to 256 MB while Python resolves: it spills the rows table and hands its
+        # buffers back (at ten million rows, 1.5 GB the resolution can use)
+        with duckdb_setting(con, "memory_limit", "256MB"):
             # the codes are handed over (popped), so resolution frees them once used
             result = resolve_coded(
                 coded.pop(), secret, registration_ids, fuzzy_threshold=fuzzy_threshold, org_threshold=org_threshold,
