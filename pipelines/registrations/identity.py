@@ -863,6 +863,24 @@ def _factorize(frame: pl.DataFrame, columns: list[str], position: np.ndarray) ->
     return codes, table
 
 
+# The value groups a row is coded by, as in :class:`CodedRows` (code array, columns).
+_CODE_GROUPS = (
+    ("email", ("email",)),
+    ("name", _NAME_COLUMNS),
+    ("phone", ("phone", "country_code")),
+    ("country", ("country_code",)),
+    ("organisation", ("organisation", "country_code")),
+)
+
+
+def _coded_rows(codes: dict[str, np.ndarray], tables: dict[str, pl.DataFrame]) -> CodedRows:
+    """:class:`CodedRows` from the code arrays and value tables of :data:`_CODE_GROUPS`."""
+    return CodedRows(
+        **codes, emails=tables["email"], names=tables["name"], phones=tables["phone"],
+        organisations=tables["organisation"], countries=tables["country"],
+    )
+
+
 def encode_rows(rows: pl.DataFrame) -> tuple[CodedRows, pl.DataFrame]:
     """:class:`CodedRows` of registration rows, and ``registration_id``/``event_id`` in the
     coded order (sorted by ``registration_id``)."""
@@ -881,26 +899,11 @@ def encode_rows(rows: pl.DataFrame) -> tuple[CodedRows, pl.DataFrame]:
         raise ValueError("registration_id must be unique")
     position = np.empty(df.height, dtype=np.int64)
     position[order] = np.arange(df.height)
-    email, emails = _factorize(df, ["email"], position)
-    name, names = _factorize(df, list(_NAME_COLUMNS), position)
-    phone, phones = _factorize(df, ["phone", "country_code"], position)
-    country, countries = _factorize(df, ["country_code"], position)
-    organisation, organisations = _factorize(df, ["organisation", "country_code"], position)
-    coded = CodedRows(
-        email=email, name=name, phone=phone, organisation=organisation, country=country,
-        emails=emails, names=names, phones=phones, organisations=organisations, countries=countries,
-    )
-    return coded, ids
-
-
-# The value groups a row is coded by, as in :class:`CodedRows` (code array, columns).
-_CODE_GROUPS = (
-    ("email", ("email",)),
-    ("name", _NAME_COLUMNS),
-    ("phone", ("phone", "country_code")),
-    ("country", ("country_code",)),
-    ("organisation", ("organisation", "country_code")),
-)
+    codes: dict[str, np.ndarray] = {}
+    tables: dict[str, pl.DataFrame] = {}
+    for group, columns in _CODE_GROUPS:
+        codes[group], tables[group] = _factorize(df, list(columns), position)
+    return _coded_rows(codes, tables), ids
 
 
 _ROWS = "_identity_rows"  # temp view: the relation's rows, numbered (_r) in coded order
@@ -950,10 +953,7 @@ def _code_rows_table(con, n: int) -> CodedRows:
         code[np.asarray(pairs["_r"], dtype=np.int64)] = np.asarray(pairs["_code"], dtype=np.int64)
         codes[group] = code
         del pairs
-    return CodedRows(
-        **codes, emails=tables["email"], names=tables["name"], phones=tables["phone"],
-        organisations=tables["organisation"], countries=tables["country"],
-    )
+    return _coded_rows(codes, tables)
 
 
 def _dense_codes(values: list[str | None] | pl.Series) -> tuple[np.ndarray, list[str]]:
