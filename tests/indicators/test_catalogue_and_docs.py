@@ -55,8 +55,8 @@ def test_every_validation_rule_has_its_blocking_test():
     assert tests == {f"{rule['rule_code'].lower()}_{rule['rule_name']}" for rule in rules}
     for rule in rules:
         sql = (DBT / "tests" / "validation" / f"{rule['rule_code'].lower()}_{rule['rule_name']}.sql").read_text()
-        assert f"rule_code = '{rule['rule_code']}' and not passed" in sql
-    evaluated = (DBT / "models" / "intermediate" / "int_validation_rules_evaluated.sql").read_text()
+        assert f"ref('int_validation_rules_evaluated') }}}}\nwhere rule_code = '{rule['rule_code']}' and violations > 0" in sql
+    evaluated = (DBT / "models" / "intermediate" / "int_validation_comparisons_evaluated.sql").read_text()
     for rule in rules:
         assert f"'{rule['rule_code']}' as rule_code" in evaluated, rule["rule_code"]
 

@@ -18,12 +18,12 @@ select
     rules.rule_name,
     rules.description as rule_description,
     projects.project_id,
-    cast(count(evaluated.rule_code) as bigint) as comparisons,
-    cast(coalesce(sum(case when not evaluated.passed then 1 else 0 end), 0) as bigint) as violations,
-    coalesce(sum(case when not evaluated.passed then 1 else 0 end), 0) = 0 as passed
+    -- a rule that made no comparison in a project (no survey wave yet, …) shows 0 of 0
+    cast(coalesce(evaluated.comparisons, 0) as bigint) as comparisons,
+    cast(coalesce(evaluated.violations, 0) as bigint) as violations,
+    coalesce(evaluated.violations, 0) = 0 as passed
 from rules
 cross join projects
 left join evaluated
     on evaluated.rule_code = rules.rule_code
     and evaluated.project_id = projects.project_id
-group by rules.rule_code, rules.rule_name, rules.description, projects.project_id
