@@ -6,12 +6,15 @@
 -- in tests/validation/ fail the build, and this view lists the failing cells of a rule on demand:
 --   select * from intermediate.int_validation_comparisons_evaluated
 --   where rule_code = 'VR03' and passed is not true
--- VR08 reads the survey mart fct_followup_outcomes: the rule is about the published outcome values.
+-- The rules read the published marts (fct_indicator_values; fct_followup_outcomes for VR08): what
+-- is checked is what is published. It also orders the build: the comparisons start once the
+-- mart's own tests have run, instead of competing with its 28-million-row uniqueness test for
+-- DuckDB's memory limit (at 10M participations the two together ran out of it).
 {% set all_disaggregations = (person_disaggregations().keys() | list) + ['event'] %}
 {% set cell = ['project_id', 'period_type', 'period_id', 'disaggregation', 'disaggregation_value'] %}
 
 {#- the values are read where they are needed (not copied into a CTE: they are the largest table) -#}
-{% set indicator_values = ref('int_indicator_values_computed') %}
+{% set indicator_values = ref('fct_indicator_values') %}
 
 with catalogue as (
     select * from {{ ref('indicator_catalogue') }}
