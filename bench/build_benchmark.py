@@ -73,6 +73,14 @@ QUERIES = (
     ("participations by project and month (fact scan)", ("fct_participations",),
      "select project_id, date_trunc('month', participated_on) as month, count(*) as participations, "
      "count(distinct person_key) as persons from fct_participations group by 1, 2 order by 1, 2"),
+    # the same question answered where the warehouse computes it (all persons, not only the
+    # research-consented ones of the fact table)
+    ("participations and unique participants by project and month (indicator mart)", ("fct_indicator_values",),
+     "select project_id, period_id, "
+     "sum(case when indicator_code = 'participations' then value end) as participations, "
+     "sum(case when indicator_code = 'unique_participants' then value end) as persons "
+     "from fct_indicator_values where period_type = 'month' and disaggregation = 'total' "
+     "and indicator_code in ('participations', 'unique_participants') group by 1, 2 order by 1, 2"),
     ("regional context joined with regions (one project)", ("fct_regional_context", "dim_regions"),
      "select r.name_en, c.year, sum(c.participants) as participants, max(c.participants_per_100k) as per_100k "
      "from fct_regional_context as c join dim_regions as r using (region_code) "
