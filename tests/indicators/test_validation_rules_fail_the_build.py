@@ -59,3 +59,14 @@ def test_a_broken_rule_fails_the_build(tmp_path, case):
     assert build.results["fct_validation_results"] == "skipped"
     # Nothing but validation rules failed: the bug is caught by the rule, not by chance.
     assert all(name.startswith("vr0") for name in build.failed()), sorted(build.failed())
+    # The failing cells are listed by the drill-down the docs give (the comparisons view), and
+    # they are the violations the rule's test counted, project by project.
+    rule_code = broken_rule[:4].upper()
+    cells = build.query(
+        "select project_id, count(*) as cells from intermediate.int_validation_comparisons_evaluated "
+        f"where rule_code = '{rule_code}' and passed is not true group by project_id order by project_id")
+    counted = build.query(
+        "select project_id, violations as cells from intermediate.int_validation_rules_evaluated "
+        f"where rule_code = '{rule_code}' and violations > 0 order by project_id")
+    assert cells.height > 0
+    assert cells.rows() == counted.rows()
