@@ -907,6 +907,7 @@ def encode_rows(rows: pl.DataFrame) -> tuple[CodedRows, pl.DataFrame]:
 
 
 _ROWS = "_identity_rows"  # temp view: the relation's rows, numbered (_r) in coded order
+_VALUES = "_identity_values"  # temp table: one value group's distinct values and their codes
 
 
 @contextlib.contextmanager
@@ -934,21 +935,23 @@ def _rows_table(con, relation: str) -> Iterator[int]:
 
 
 def _code_rows_table(con, n: int) -> CodedRows:
+    """:class:`CodedRows` of the ``n`` rows of :data:`_ROWS`: each value group coded by DuckDB (a
+    group-by, then a join on row numbers); Python receives integer arrays and the distinct values."""
     codes: dict[str, np.ndarray] = {}
     tables: dict[str, pl.DataFrame] = {}
     for group, columns in _CODE_GROUPS:
         listed = ", ".join(columns)
         con.execute(
-            f"create or replace temp table _identity_values as select {listed}, _rows, "
+            f"create or replace temp table {_VALUES} as select {listed}, _rows, "
             "(row_number() over (order by _first) - 1)::bigint as _code from ("
             f"select {listed}, min(_r) as _first, count(*)::bigint as _rows from {_ROWS} group by {listed})"
         )
         try:
-            tables[group] = con.sql(f"select {listed}, _rows from _identity_values order by _code").pl()
+            tables[group] = con.sql(f"select {listed}, _rows from {_VALUES} order by _code").pl()
             matched = " and ".join(f"r.{c} is not distinct from v.{c}" for c in columns)
-            pairs = con.execute(f"select r._r, v._code from {_ROWS} r join _identity_values v on {matched}").fetchnumpy()
+            pairs = con.execute(f"select r._r, v._code from {_ROWS} r join {_VALUES} v on {matched}").fetchnumpy()
         finally:
-            con.execute("drop table if exists _identity_values")
+            con.execute(f"drop table if exists {_VALUES}")
         code = np.empty(n, dtype=np.int64)
         code[np.asarray(pairs["_r"], dtype=np.int64)] = np.asarray(pairs["_code"], dtype=np.int64)
         codes[group] = code
