@@ -19,7 +19,9 @@ For each scale N (true participations) it
 5. times typical researcher queries on the published marts (median of ``--query-runs``);
 6. adds one new event's export (``--incremental-rows``, 10,000 by default) and times the
    rebuild to updated marts on the existing warehouse (the loader reads only the new file),
-   then restores the generated set.
+   compares the release it published with the one before, mart by mart (``release_changes``:
+   rows and projects changed — what an incremental build would have to rewrite), then restores
+   the generated set.
 
 Every phase runs as a child process watched for memory (``--memory-limit-gb``) and time
 (``--phase-timeout-min``); a phase that is stopped is reported with how far it got.  Results
@@ -300,8 +302,23 @@ def _phase_queries(args: argparse.Namespace) -> dict:
             "database_mb": round(database.stat().st_size / 1024**2, 1)}
 
 
+def _phase_changes(args: argparse.Namespace) -> dict:
+    """The published release against the one before it (after the incremental build: what one new
+    event changed, mart by mart)."""
+    from release_changes import previous_release, release_changes
+
+    after = (Path(args.data_dir) / "marts" / "current").resolve()
+    before = previous_release(after)
+    if before is None:
+        raise SystemExit(f"no release before {after.name} to compare with")
+    started = time.perf_counter()
+    tables = release_changes(before, after)
+    return {"before": before.name, "after": after.name, "seconds": round(time.perf_counter() - started, 2),
+            "tables": tables}
+
+
 PHASES = {"generate": _phase_generate, "build": _phase_build, "identity": _phase_identity, "floor": _phase_floor,
-          "queries": _phase_queries}
+          "queries": _phase_queries, "changes": _phase_changes}
 
 
 # ====================================================================== driver
@@ -342,10 +359,10 @@ def benchmark_scale(participations: int, args: argparse.Namespace) -> dict:
         return run
 
     if args.rerun:
-        rerun_args = {"identity": [], "queries": ["--query-runs", str(args.query_runs)],
+        rerun_args = {"identity": [], "changes": [], "queries": ["--query-runs", str(args.query_runs)],
                       "floor": ["--dbt-target", str(record["phases"]["build"]["result"].get("dbt_target"))]}
         for name in args.rerun:
-            phase(name, rerun_args[name])
+            phase(name, rerun_args[name], label="incremental_changes" if name == "changes" else None)
             record["reruns"][name] = _now()
         _save(record)
         return record
@@ -410,7 +427,8 @@ def _incremental(participations: int, data_dir: Path, args: argparse.Namespace, 
     added = add_event_export(data_dir, rows=args.incremental_rows, seed=args.seed)
     record["incremental_event"] = vars(added)
     try:
-        phase("build", build_args, label="incremental_build")
+        if phase("build", build_args, label="incremental_build").returncode == 0:
+            phase("changes", [], label="incremental_changes")
     finally:
         shutil.rmtree(data_dir / "raw" / "registrations" / added.event_id, ignore_errors=True)
         shutil.copy2(backup / "events.csv", data_dir / "raw" / "events" / "events.csv")
@@ -503,8 +521,9 @@ def main(argv: list[str] | None = None) -> int:
                              "have their own benchmarks, bench/dashboards_benchmark.py and bench/exports_benchmark.py)")
     parser.add_argument("--report-only", action="store_true", help="only rewrite docs/benchmarks.md")
     parser.add_argument("--rerun", type=lambda v: v.split(","), default=None, metavar="PHASES",
-                        help="run these of identity,floor,queries again on the recorded build of each scale "
-                             "(its warehouse and marts must still be there) and update its record")
+                        help="run these of identity,floor,queries,changes again on the recorded build of each "
+                             "scale (its warehouse and marts must still be there) and update its record; changes "
+                             "compares the latest release with the one before, as after the incremental build")
     # a phase run by the driver in a child process
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
@@ -522,8 +541,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from benchmark_report import write_report
 
-    if args.rerun and not set(args.rerun) <= {"identity", "floor", "queries"}:
-        parser.error("--rerun takes identity, floor and queries")
+    if args.rerun and not set(args.rerun) <= {"identity", "floor", "queries", "changes"}:
+        parser.error("--rerun takes identity, floor, queries and changes")
     if not args.report_only:
         scales = sorted(set((args.participations or []) + (list(SCALES_ALL) if args.all else [])))
         if not scales:
