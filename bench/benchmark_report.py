@@ -318,8 +318,8 @@ def _scale_table(records: list[dict]) -> list[str]:
     ]
 
 
-def _truth(record: dict) -> str:
-    check = _result(record, "build").get("truth_check") or {}
+def _truth(record: dict, phase: str = "build") -> str:
+    check = _result(record, phase).get("truth_check") or {}
     if not check or "error" in check:
         return "–"
     return (f"{check['unique_participants_published']:,} vs {check['unique_participants_truth']:,} "
@@ -375,7 +375,8 @@ def _incremental_section(records: list[dict]) -> list[str]:
              "One new event with a 10,000-row export (60 % returning persons) added to the generated set, "
              "then the job run again on the existing warehouse: the loader reads only the new file, every "
              "later stage runs as in a full build.", "",
-             "| scale | wall | to published | share of full build | stages |", "| --- | --- | --- | --- | --- |"]
+             "| scale | wall | to published | share of full build | stages | published vs ground truth "
+             "(unique participants) |", "| --- | --- | --- | --- | --- | --- |"]
     for record in records:
         m = metrics(record)
         inc = _result(record, "incremental_build")
@@ -384,7 +385,8 @@ def _incremental_section(records: list[dict]) -> list[str]:
         stages = ", ".join(f"{k} {_fmt_s(v)}" for k, v in (inc.get("stages") or {}).items() if v)
         share = f"{m['incremental_share']:.0%}" if m["incremental_share"] is not None else "–"
         lines.append(f"| {_label(record)} | {_fmt_s(m['incremental'])} | "
-                     f"{_fmt_s(m['incremental_to_published'])} | {share} | {stages} |")
+                     f"{_fmt_s(m['incremental_to_published'])} | {share} | {stages} | "
+                     f"{_truth(record, 'incremental_build')} |")
     lines.append("")
     return lines + _changes_section(records)
 
