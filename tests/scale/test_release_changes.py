@@ -78,3 +78,14 @@ def test_the_report_lists_changed_marts_with_their_share_of_rows():
     assert "| fct_facts | 200 | 3 / 13 | 2 of 8 | 50 (25.00%) |" in lines
     assert "| dim_new | only in the release after | | | |" in lines
     assert not any("dim_regions" in line for line in lines)  # unchanged marts are left out
+
+
+def test_rows_without_a_project_are_one_group_and_unchanged_when_equal(tmp_path):
+    # programme-level rows carry no project: equal on both sides, they change nothing
+    frame = pl.DataFrame({"project_id": [None, None, "P1"], "value": [1, 2, 3]},
+                         schema_overrides={"project_id": pl.String})
+    before = _release(tmp_path, "20260101T000000-aaaa", {"fct_facts": frame})
+    after = _release(tmp_path, "20260102T000000-bbbb", {"fct_facts": frame})
+    [facts] = release_changes(before, after)
+    assert (facts["rows_gone"], facts["rows_added"]) == (0, 0)
+    assert (facts["projects"], facts["projects_changed"], facts["rows_in_changed_projects"]) == (2, 0, 0)
